@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian packages telemine needs, if any is missing. Not root: prints the exact
+# apt-get line to run and stops.
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
+  libeigen3-dev libboost-program-options-dev libxxhash-dev
+  libtorch-dev libopenblas0
+  libgtest-dev googletest libbenchmark-dev
+  xz-utils
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+line="apt-get install -y ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "telemine needs these Debian packages. As root, run:" >&2
+  echo "  apt-get update && $line" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# libopenblas0 is only a Recommends of libtorch: named explicitly above so torch gets a fast BLAS.
+apt-get install -y -qq "${missing[@]}" >/dev/null
