@@ -1,0 +1,223 @@
+#include "io/telemanom.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "core/error.hpp"
+#include "io/npy.hpp"
+
+namespace telemine::io {
+
+namespace fs = std::filesystem;
+
+std::vector<std::string> list_telemanom_channels(const fs::path& dir) {
+  for (const fs::path& need : {dir / "test", dir / "labeled_anomalies.csv"})
+    if (!fs::exists(need)) throw IoError(dir.string() + ": not in the telemanom layout (no " + need.filename().string() + ")");
+  std::vector<std::string> channels;
+  for (const auto& e : fs::directory_iterator(dir / "test"))
+    if (e.is_regular_file() && e.path().extension() == ".npy") channels.push_back(e.path().stem());
+  if (channels.empty()) throw IoError((dir / "test").string() + ": no .npy files");
+  std::sort(channels.begin(), channels.end());
+  return channels;
+}
+
+namespace {
+
+// Splits one CSV line on commas outside double quotes and brackets.
+std::vector<std::string> split_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  int depth = 0;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == '[') {
+      ++depth, out.back() += c;
+    } else if (c == ']') {
+      --depth, out.back() += c;
+    } else if (c == ',' && !quoted && depth == 0) {
+      out.emplace_back();
+    } else if (c != '\r') {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+std::string trim(std::string s) {
+  const auto b = s.find_first_not_of(" \t");
+  const auto e = s.find_last_not_of(" \t");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+// "[[5300, 5747], [6000, 6100]]" -> {5300, 5747, 6000, 6100}
+std::vector<std::int64_t> parse_numbers(const std::string& text, const std::string& where) {
+  std::vector<std::int64_t> out;
+  const char* p = text.data();
+  const char* end = p + text.size();
+  while (p < end) {
+    if (*p >= '0' && *p <= '9') {
+      std::int64_t v = 0;
+      auto [q, ec] = std::from_chars(p, end, v);
+      if (ec != std::errc()) throw IoError(where + ": bad number in anomaly_sequences");
+      out.push_back(v);
+      p = q;
+    } else if (*p == '[' || *p == ']' || *p == ',' || *p == ' ') {
+      ++p;
+    } else {
+      throw IoError(where + ": unexpected '" + std::string(1, *p) + "' in anomaly_sequences " + text);
+    }
+  }
+  return out;
+}
+
+// "[contextual, point]" -> {"contextual", "point"}
+std::vector<std::string> parse_words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char c : text) {
+    if (c == '[' || c == ']' || c == '\'' || c == '"') continue;
+    if (c == ',') {
+      out.push_back(trim(word));
+      word.clear();
+    } else {
+      word += c;
+    }
+  }
+  if (!trim(word).empty()) out.push_back(trim(word));
+  return out;
+}
+
+}  // namespace
+
+std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& csv) {
+  std::ifstream in(csv);
+  if (!in) throw IoError(csv.string() + ": cannot open");
+  std::string line;
+  if (!std::getline(in, line)) throw IoError(csv.string() + ":1: empty file");
+  const auto header = split_fields(line);
+  auto column = [&](const std::string& name) {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (trim(header[i]) == name) return i;
+    throw IoError(csv.string() + ":1: no column '" + name + "'");
+  };
+  const auto c_chan = column("chan_id"), c_seq = column("anomaly_sequences"), c_cls = column("class"),
+             c_num = column("num_values");
+  std::vector<TelemanomLabel> labels;
+  int n = 1;
+  std::map<std::string, std::int64_t> num_values;
+  while (std::getline(in, line)) {
+    ++n;
+    if (trim(line).empty()) continue;
+    const std::string where = csv.string() + ":" + std::to_string(n);
+    const auto f = split_fields(line);
+    if (f.size() != header.size())
+      throw IoError(where + ": expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size()));
+    const auto bounds = parse_numbers(f[c_seq], where);
+    const auto classes = parse_words(f[c_cls]);
+    if (bounds.size() % 2 != 0) throw IoError(where + ": anomaly_sequences must be [start, end] pairs");
+    if (classes.size() != bounds.size() / 2)
+      throw IoError(where + ": " + std::to_string(bounds.size() / 2) + " sequences but " + std::to_string(classes.size()) +
+                    " classes");
+    std::int64_t rows = 0;
+    if (std::from_chars(f[c_num].data(), f[c_num].data() + f[c_num].size(), rows).ec != std::errc())
+      throw IoError(where + ": bad num_values '" + f[c_num] + "'");
+    const std::string chan = trim(f[c_chan]);
+    for (std::size_t i = 0; i < bounds.size(); i += 2) {
+      if (bounds[i] > bounds[i + 1] || bounds[i + 1] >= rows)
+        throw IoError(where + ": sequence [" + std::to_string(bounds[i]) + ", " + std::to_string(bounds[i + 1]) +
+                      "] is not within the " + std::to_string(rows) + " test rows");
+      labels.push_back({chan, bounds[i], bounds[i + 1], classes[i / 2]});
+    }
+    num_values[chan] = rows;
+  }
+  // Overlapping or touching sequences of one channel become one (P-2 is listed twice in SMAP).
+  std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.channel, a.first_row, a.last_row) < std::tie(b.channel, b.first_row, b.last_row);
+  });
+  std::vector<TelemanomLabel> merged;
+  for (auto& l : labels) {
+    if (!merged.empty() && merged.back().channel == l.channel && l.first_row <= merged.back().last_row + 1) {
+      TelemanomLabel& m = merged.back();
+      m.last_row = std::max(m.last_row, l.last_row);
+      std::set<std::string> classes;
+      for (const auto& c : parse_words(m.cls + "," + l.cls)) classes.insert(c);
+      std::string joined;
+      for (const auto& c : classes) joined += (joined.empty() ? "" : "+") + c;
+      m.cls = joined;
+    } else {
+      merged.push_back(std::move(l));
+    }
+  }
+  for (auto& m : merged) m.num_values = num_values[m.channel];
+  return merged;
+}
+
+IngestBatch read_telemanom_channel(const fs::path& dir, const std::string& channel, DurationNs period,
+                                   const std::vector<TelemanomLabel>& labels) {
+  IngestBatch batch;
+  const fs::path train_file = dir / "train" / (channel + ".npy");
+  const fs::path test_file = dir / "test" / (channel + ".npy");
+  NpyArray train;
+  const bool has_train = fs::exists(train_file);
+  if (has_train) train = read_npy(train_file);
+  const NpyArray test = read_npy(test_file);
+  for (const NpyArray* a : std::initializer_list<const NpyArray*>{&train, &test}) {
+    if (a == &train && !has_train) continue;
+    if (a->shape.size() != 2 || a->cols() < 1)
+      throw IoError((a == &train ? train_file : test_file).string() + ": expected a 2-d array (rows, columns)");
+  }
+  if (has_train && train.cols() != test.cols())
+    throw IoError(train_file.string() + ": " + std::to_string(train.cols()) + " columns, but " + test_file.string() +
+                  " has " + std::to_string(test.cols()));
+  if (has_train && kTelemanomTrainEpoch + train.rows() * period > kTelemanomTestEpoch)
+    throw IoError(train_file.string() + ": " + std::to_string(train.rows()) + " rows at " + format_duration(period) +
+                  " run past the test epoch 2001-01-01; use a shorter --period");
+
+  const std::string subsystem = channel.substr(0, channel.find('-'));
+  const auto cols = test.cols();
+  for (std::int64_t k = 0; k < cols; ++k) {
+    ParamInfo p;
+    p.name = k == 0 ? channel : channel + ".cmd" + std::to_string(k);
+    p.subsystem = subsystem;
+    p.kind = k == 0 ? ParamKind::numeric : ParamKind::state;
+    p.description = k == 0 ? "telemanom channel " + channel + ", column 0 (scaled telemetry)"
+                           : "telemanom channel " + channel + ", command flag column " + std::to_string(k);
+    Series& s = batch.samples[p.name];
+    s.reserve(static_cast<std::size_t>((has_train ? train.rows() : 0) + test.rows()));
+    if (has_train)
+      for (std::int64_t i = 0; i < train.rows(); ++i) {
+        s.time.push_back(kTelemanomTrainEpoch + i * period);
+        s.value.push_back(train.at(i, k));
+      }
+    for (std::int64_t i = 0; i < test.rows(); ++i) {
+      s.time.push_back(kTelemanomTestEpoch + i * period);
+      s.value.push_back(test.at(i, k));
+    }
+    batch.params.push_back(std::move(p));
+  }
+  batch.rows = (has_train ? train.rows() : 0) + test.rows();
+
+  for (const auto& l : labels) {
+    if (l.channel != channel) continue;
+    if (l.num_values != test.rows())
+      throw IoError(test_file.string() + ": " + std::to_string(test.rows()) + " rows, but labeled_anomalies.csv says " +
+                    std::to_string(l.num_values));
+    Event e;
+    e.start = kTelemanomTestEpoch + l.first_row * period;
+    e.end = kTelemanomTestEpoch + (l.last_row + 1) * period;
+    e.kind = "anomaly";
+    e.param = channel;
+    e.cls = l.cls;
+    e.text = "labelled anomaly rows " + std::to_string(l.first_row) + "-" + std::to_string(l.last_row) + " of test/" +
+             channel + ".npy";
+    batch.events.push_back(std::move(e));
+  }
+  return batch;
+}
+
+}  // namespace telemine::io
