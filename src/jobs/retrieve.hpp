@@ -1,0 +1,34 @@
+#pragma once
+/// \file `telemine info` and `telemine get`: what an archive holds, and one parameter's samples.
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "core/time.hpp"
+
+namespace telemine::jobs {
+
+enum class TableFormat { table, csv };
+/// Throws UsageError for anything but `table` / `csv`.
+TableFormat parse_table_format(std::string_view text);
+
+/// Missions, parameters, time spans, sample counts and size on disk; with a mission, its
+/// parameters and events too. Writes to `out`.
+void info(const std::filesystem::path& archive, const std::string& mission, TableFormat format, std::FILE* out);
+
+struct GetOptions {
+  std::filesystem::path archive;
+  std::string mission;
+  std::string param;
+  TimeNs from = kTimeMin;
+  TimeNs to = kTimeMax;
+  TableFormat format = TableFormat::table;
+};
+
+/// Samples of one parameter in time order. CSV: `time,value`, ISO-8601 UTC to the nanosecond,
+/// values printed shortest-exact (they parse back to the identical double), `nan` for invalid.
+/// Returns the number of samples written.
+std::int64_t get(const GetOptions& options, std::FILE* out);
+
+}  // namespace telemine::jobs
