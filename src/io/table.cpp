@@ -1,0 +1,112 @@
+#include "io/table.hpp"
+
+#include <mpi.h>
+
+#include <algorithm>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "io/h5.hpp"
+
+namespace telemine::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Dictionaries: fixed-length strings, since parallel HDF5 cannot write variable-length data.
+void write_dictionary(hid_t parent, const std::string& name, const std::vector<std::string>& values, bool writer,
+                      const fs::path& file, hid_t dxpl) {
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  h5::Hid type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type, width);
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  const hsize_t n = values.size();
+  h5::Hid space(H5Screate_simple(1, &n, nullptr));
+  h5::Hid ds(h5::check(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file, name,
+                       "cannot create dataset"));
+  std::string buf(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), buf.begin() + i * width);
+  h5::Hid fsel(H5Dget_space(ds));
+  if (!writer || n == 0) H5Sselect_none(fsel);
+  const hsize_t mn = writer ? n : 0;
+  h5::Hid msel(H5Screate_simple(1, &mn, nullptr));
+  if (!writer || n == 0) H5Sselect_none(msel);
+  h5::check_status(H5Dwrite(ds, type, msel, fsel, dxpl, buf.data()), file, name, "cannot write dataset");
+}
+
+}  // namespace
+
+CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const std::string& group,
+                                  const TableLayout& layout, const std::vector<TableColumn>& columns,
+                                  const std::map<std::string, std::vector<std::string>>& dictionaries,
+                                  const std::map<std::string, std::string>& attributes) {
+  h5::init();
+  CollectiveWriteReport report;
+  report.parallel = comm.is_mpi() && comm.size() > 1;
+  report.collective = true;
+  std::int64_t mine = 0;
+  for (const auto& [off, count] : layout.runs) mine += count;
+
+  // Every HDF5 call below is made by every rank in the same order (parallel HDF5 requires it for
+  // anything that changes metadata); a failure is agreed on at the end.
+  h5::Hid fapl(H5Pcreate(H5P_FILE_ACCESS));
+  h5::Hid dxpl(H5Pcreate(H5P_DATASET_XFER));
+  if (report.parallel) {
+    H5Pset_fapl_mpio(fapl, *static_cast<MPI_Comm*>(comm.native_handle()), MPI_INFO_NULL);
+    H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE);
+  }
+  std::string error;
+  try {
+    h5::Hid f(h5::check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), file, "", "cannot create"));
+    for (const auto& [k, v] : attributes) h5::write_attribute(f, k, v, file);
+    for (const auto& [name, values] : dictionaries) write_dictionary(f, name, values, comm.is_root(), file, dxpl);
+    h5::Hid g = h5::create_group(f, group, file);
+    for (const auto& col : columns) {
+      const bool is_int = std::holds_alternative<std::span<const std::int64_t>>(col.data);
+      const void* data = is_int ? static_cast<const void*>(std::get<0>(col.data).data())
+                                : static_cast<const void*>(std::get<1>(col.data).data());
+      const std::size_t n = is_int ? std::get<0>(col.data).size() : std::get<1>(col.data).size();
+      if (static_cast<std::int64_t>(n) != mine) throw InternalError("write_table: column " + col.name + " has the wrong length");
+      const hsize_t total = static_cast<hsize_t>(layout.total_rows);
+      h5::Hid space(H5Screate_simple(1, &total, nullptr));
+      h5::Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
+      H5Pset_obj_track_times(dcpl, false);
+      h5::Hid ds(h5::check(H5Dcreate2(g, col.name.c_str(), is_int ? H5T_STD_I64LE : H5T_IEEE_F64LE, space, H5P_DEFAULT,
+                                      dcpl, H5P_DEFAULT),
+                           file, col.name, "cannot create dataset"));
+      if (!col.description.empty()) h5::write_attribute(ds, "description", col.description, file);
+      h5::Hid fsel(H5Dget_space(ds));
+      H5Sselect_none(fsel);
+      for (const auto& [off, count] : layout.runs) {
+        if (count == 0) continue;
+        const hsize_t start = static_cast<hsize_t>(off), c = static_cast<hsize_t>(count);
+        H5Sselect_hyperslab(fsel, H5S_SELECT_OR, &start, nullptr, &c, nullptr);
+      }
+      const hsize_t m = static_cast<hsize_t>(mine);
+      h5::Hid msel(H5Screate_simple(1, &m, nullptr));
+      if (mine == 0) H5Sselect_none(msel);
+      h5::check_status(H5Dwrite(ds, is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, msel, fsel, dxpl, data), file,
+                       col.name, "cannot write dataset (disk full?)");
+      if (report.parallel) {
+        H5D_mpio_actual_io_mode_t mode{};
+        H5Pget_mpio_actual_io_mode(dxpl, &mode);
+        // A rank with no rows takes part but moves nothing: HDF5 reports no collective I/O for it.
+        if (mine > 0 && mode == H5D_MPIO_NO_COLLECTIVE) report.collective = false;
+      }
+    }
+    g.close();
+    if (!f.close()) throw IoError(file.string() + ": cannot close (disk full?)");
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  comm.run_phase([&] {
+    if (!error.empty()) throw IoError(error);
+  });
+  report.collective = comm.all_ok(report.collective);
+  return report;
+}
+
+}  // namespace telemine::io

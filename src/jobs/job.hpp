@@ -1,0 +1,78 @@
+#pragma once
+/// \file Job files and job options. A job is declared in an INI file read with
+/// Boost.Program_options, or entirely on the command line; the same option names work in both
+/// (`[stats] bucket = 1h` in the file is `--stats.bucket=1h` on the command line), and the command
+/// line wins. Validation happens before any rank does work: every error names the file, line
+/// and key.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace telemine::jobs {
+
+enum class OnError { fail, skip };
+
+/// What every job kind has in common.
+struct JobCommon {
+  std::string kind;
+  std::filesystem::path archive;
+  std::vector<std::string> missions;  ///< one or more; `*` or empty = every mission
+  std::vector<std::string> params;    ///< names and glob patterns; empty = every parameter
+  TimeNs from = kTimeMin;
+  TimeNs to = kTimeMax;
+  std::filesystem::path output;
+  OnError on_error = OnError::fail;
+};
+
+/// A parsed and validated job: common keys, the kind's own section, and where they came from.
+class Job {
+ public:
+  /// Parses `file` (may be empty: command line only) and `args` (the command line after the
+  /// job file; `--key=value`, `--key value`, `--section.key=value`). `kind_hint` is the kind when
+  /// the job was started as a command (`telemine stats ...`): its section's keys may then be given
+  /// without the section prefix (`--bucket 1h`). Throws JobError naming the file, line and key.
+  static Job parse(const std::filesystem::path& file, const std::vector<std::string>& args,
+                   const std::string& kind_hint = "");
+
+  const JobCommon& common() const noexcept { return common_; }
+  /// The job file's text, verbatim (empty for a command-line job), for product.json.
+  const std::string& text() const noexcept { return text_; }
+  const std::filesystem::path& file() const noexcept { return file_; }
+  /// The command-line overrides, as given.
+  const std::vector<std::string>& overrides() const noexcept { return args_; }
+  bool dry_run() const noexcept { return dry_run_; }
+  bool progress() const noexcept { return progress_; }
+
+  /// A kind's key (`stats.bucket`) as text, or nullopt when not given.
+  std::optional<std::string> get(const std::string& key) const;
+  /// A duration key; throws JobError naming where the value came from when it does not parse.
+  std::optional<DurationNs> get_duration(const std::string& key) const;
+  /// Where a key was set: `FILE:LINE` or `command line`.
+  std::string where(const std::string& key) const;
+  /// Throws JobError "<where>: key '<key>': <message>".
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+  /// Every option this telemine knows, for `--help`: common, each kind's section, [slurm].
+  static std::string help();
+
+ private:
+  JobCommon common_;
+  std::filesystem::path file_;
+  std::string text_;
+  std::vector<std::string> args_;
+  std::map<std::string, std::string> values_;  // every key given, merged (command line wins)
+  std::map<std::string, std::string> origin_;  // key -> FILE:LINE or "command line"
+  bool dry_run_ = false;
+  bool progress_ = true;
+};
+
+/// True when `name` matches the glob `pattern` (`*`, `?`, `[...]`).
+bool glob_match(const std::string& pattern, const std::string& name);
+
+}  // namespace telemine::jobs

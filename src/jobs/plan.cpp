@@ -1,0 +1,176 @@
+#include "jobs/plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "core/serialize.hpp"
+
+namespace telemine::jobs {
+
+std::int64_t Plan::samples_of_rank(int r) const {
+  std::int64_t n = 0;
+  for (auto i = rank_begin[r]; i < rank_begin[r + 1]; ++i) n += partitions[i].info.samples;
+  return n;
+}
+
+std::string Plan::describe() const {
+  std::string out;
+  char line[512];
+  std::int64_t params = 0;
+  for (const auto& m : missions) params += static_cast<std::int64_t>(m.params.size());
+  std::snprintf(line, sizeof line, "plan: %zu missions, %lld parameters, %zu partitions, %d ranks, range %s .. %s\n",
+                missions.size(), static_cast<long long>(params), partitions.size(), ranks(),
+                from == kTimeMin ? "start" : format_time(from).c_str(), to == kTimeMax ? "end" : format_time(to).c_str());
+  out += line;
+  for (int r = 0; r < ranks(); ++r) {
+    const auto b = rank_begin[r], e = rank_begin[r + 1];
+    std::snprintf(line, sizeof line, "rank %d: %lld partitions, %lld samples\n", r, static_cast<long long>(e - b),
+                  static_cast<long long>(samples_of_rank(r)));
+    out += line;
+    for (auto i = b; i < e; ++i) {
+      const auto& p = partitions[i];
+      std::snprintf(line, sizeof line, "  %s/%s  %lld samples\n", missions[p.mission].name.c_str(), p.info.file.c_str(),
+                    static_cast<long long>(p.info.samples));
+      out += line;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Contiguous runs balanced by samples: rank r's run ends where the running total first reaches
+// r+1 shares of the whole. Deterministic, and a rank may get nothing.
+std::vector<std::int64_t> balance(const std::vector<PlannedPartition>& parts, int ranks) {
+  std::int64_t total = 0;
+  for (const auto& p : parts) total += std::max<std::int64_t>(p.info.samples, 1);
+  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks) + 1, static_cast<std::int64_t>(parts.size()));
+  begin[0] = 0;
+  std::int64_t running = 0;
+  std::size_t i = 0;
+  for (int r = 1; r < ranks; ++r) {
+    const long double target = static_cast<long double>(total) * r / ranks;
+    while (i < parts.size() && running + std::max<std::int64_t>(parts[i].info.samples, 1) / 2.0L <= target) {
+      running += std::max<std::int64_t>(parts[i].info.samples, 1);
+      ++i;
+    }
+    begin[r] = static_cast<std::int64_t>(i);
+  }
+  return begin;
+}
+
+void put(ByteWriter& w, const Plan& p) {
+  w.put<std::int64_t>(p.from);
+  w.put<std::int64_t>(p.to);
+  w.put<std::uint64_t>(p.missions.size());
+  for (const auto& m : p.missions) {
+    w.put(m.name);
+    w.put<std::uint64_t>(m.params.size());
+    for (const auto& q : m.params) {
+      w.put(q.name);
+      w.put(q.unit);
+      w.put(q.description);
+      w.put(q.subsystem);
+      w.put(static_cast<std::uint8_t>(q.kind));
+    }
+  }
+  w.put<std::uint64_t>(p.partitions.size());
+  for (const auto& q : p.partitions) {
+    w.put<std::int32_t>(q.mission);
+    w.put(q.info.file);
+    w.put(q.info.start);
+    w.put(q.info.end);
+    w.put(q.info.first_time);
+    w.put(q.info.last_time);
+    w.put(q.info.samples);
+    w.put(q.info.bytes);
+    w.put(q.info.checksum);
+  }
+  w.put(p.rank_begin);
+}
+
+Plan get(ByteReader& r) {
+  Plan p;
+  p.from = r.get<std::int64_t>();
+  p.to = r.get<std::int64_t>();
+  p.missions.resize(r.get<std::uint64_t>());
+  for (auto& m : p.missions) {
+    m.name = r.get_string();
+    m.params.resize(r.get<std::uint64_t>());
+    for (auto& q : m.params) {
+      q.name = r.get_string();
+      q.unit = r.get_string();
+      q.description = r.get_string();
+      q.subsystem = r.get_string();
+      q.kind = static_cast<io::ParamKind>(r.get<std::uint8_t>());
+    }
+  }
+  p.partitions.resize(r.get<std::uint64_t>());
+  for (auto& q : p.partitions) {
+    q.mission = r.get<std::int32_t>();
+    q.info.file = r.get_string();
+    q.info.start = r.get<TimeNs>();
+    q.info.end = r.get<TimeNs>();
+    q.info.first_time = r.get<TimeNs>();
+    q.info.last_time = r.get<TimeNs>();
+    q.info.samples = r.get<std::int64_t>();
+    q.info.bytes = r.get<std::int64_t>();
+    q.info.checksum = r.get_string();
+  }
+  p.rank_begin = r.get_vector<std::int64_t>();
+  return p;
+}
+
+}  // namespace
+
+Plan make_plan(const Job& job, int ranks) {
+  const JobCommon& c = job.common();
+  io::Archive archive = [&] {
+    try {
+      return io::Archive::open(c.archive);
+    } catch (const IoError& e) {
+      job.fail("archive", e.what());
+    }
+  }();
+  Plan plan;
+  plan.from = c.from;
+  plan.to = c.to;
+  std::vector<std::string> missions = c.missions;
+  if (missions.size() == 1 && missions[0] == "*") missions = archive.missions();
+  std::vector<bool> pattern_used(c.params.size(), false);
+  for (const auto& name : missions) {
+    if (!archive.has_mission(name)) job.fail("mission", "archive " + c.archive.string() + " has no mission '" + name + "'");
+    const io::Catalog cat = archive.catalog(name);
+    PlannedMission m{name, {}};
+    for (const auto& p : cat.params) {
+      bool selected = c.params.empty();
+      for (std::size_t k = 0; k < c.params.size(); ++k)
+        if (glob_match(c.params[k], p.name)) selected = pattern_used[k] = true;
+      if (selected) m.params.push_back(p);
+    }
+    const int index = static_cast<int>(plan.missions.size());
+    for (const io::PartitionInfo* p : cat.overlapping(c.from, c.to)) plan.partitions.push_back({index, *p});
+    plan.missions.push_back(std::move(m));
+  }
+  for (std::size_t k = 0; k < c.params.size(); ++k)
+    if (!pattern_used[k]) job.fail("params", "'" + c.params[k] + "' matches no parameter of the selected missions");
+  plan.rank_begin = balance(plan.partitions, ranks);
+  return plan;
+}
+
+Plan plan_collectively(const Job& job, const Comm& comm) {
+  std::string bytes;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    ByteWriter w;
+    put(w, make_plan(job, comm.size()));
+    bytes = w.take();
+  });
+  comm.broadcast_bytes(bytes);
+  ByteReader r(bytes);
+  return get(r);
+}
+
+}  // namespace telemine::jobs

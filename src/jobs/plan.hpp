@@ -1,0 +1,50 @@
+#pragma once
+/// \file Planning: which partitions a job reads and which rank reads them. Rank 0 makes the plan
+/// from the catalogues and broadcasts it; every rank then reads its own contiguous run of
+/// partitions (balanced by sample count) with serial HDF5.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/archive.hpp"
+#include "jobs/job.hpp"
+
+namespace telemine {
+class Comm;
+}
+
+namespace telemine::jobs {
+
+struct PlannedMission {
+  std::string name;
+  std::vector<io::ParamInfo> params;  ///< the selected parameters, sorted by name
+};
+
+struct PlannedPartition {
+  int mission = 0;  ///< index into Plan::missions
+  io::PartitionInfo info;
+};
+
+struct Plan {
+  std::vector<PlannedMission> missions;
+  std::vector<PlannedPartition> partitions;  ///< by mission, then time
+  std::vector<std::int64_t> rank_begin;      ///< rank r reads partitions [rank_begin[r], rank_begin[r+1])
+  TimeNs from = kTimeMin;
+  TimeNs to = kTimeMax;
+
+  int ranks() const noexcept { return static_cast<int>(rank_begin.size()) - 1; }
+  std::int64_t samples_of_rank(int r) const;
+  /// The per-rank listing printed by --dry-run.
+  std::string describe() const;
+};
+
+/// Resolves missions and parameter patterns against the archive and assigns partitions to
+/// `ranks` ranks. Throws JobError naming the job file, line and key for an unknown mission, a
+/// pattern that matches nothing, or a missing archive.
+Plan make_plan(const Job& job, int ranks);
+
+/// Collective: rank 0 makes the plan (validation errors reach every rank), then broadcasts it.
+Plan plan_collectively(const Job& job, const Comm& comm);
+
+}  // namespace telemine::jobs

@@ -1,0 +1,100 @@
+#include "jobs/product.hpp"
+
+#include <ctime>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "io/archive.hpp"
+#include "io/fs.hpp"
+#include "io/json.hpp"
+
+namespace telemine::jobs {
+
+namespace fs = std::filesystem;
+
+const char* version() noexcept { return "0.1.0"; }
+
+Product::Product(const Job& job, const Plan& plan, const Comm& comm)
+    : job_(job), plan_(plan), comm_(comm), dir_(job.common().output), mark_(std::chrono::steady_clock::now()) {
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    if (ec || !fs::is_directory(dir_)) job.fail("output", "cannot create folder " + dir_.string() + ": " + ec.message());
+  });
+}
+
+fs::path Product::staging(const std::string& name) const { return dir_ / ("." + name + ".partial"); }
+
+void Product::phase(const std::string& name) {
+  const auto now = std::chrono::steady_clock::now();
+  phases_.emplace_back(name, std::chrono::duration<double>(now - mark_).count());
+  mark_ = now;
+}
+
+std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) {
+  std::vector<fs::path> final_paths;
+  comm_.run_phase([&] {
+    if (!comm_.is_root()) return;
+    io::JsonWriter w;
+    w.begin_object();
+    w.field("product", "telemine " + job_.common().kind);
+    w.field("telemine_version", version());
+    const std::time_t now = std::time(nullptr);
+    w.field("created", format_time(static_cast<TimeNs>(now) * kSecond));
+    w.field("job_file", job_.file().string());
+    w.field("job_text", job_.text());
+    w.key("overrides").begin_array();
+    for (const auto& a : job_.overrides()) w.value(a);
+    w.end_array();
+    w.field("ranks", comm_.size());
+    w.key("range").begin_object();
+    w.field("from", plan_.from == kTimeMin ? std::string("start") : format_time(plan_.from));
+    w.field("to", plan_.to == kTimeMax ? std::string("end") : format_time(plan_.to));
+    w.end_object();
+    w.key("inputs").begin_array();
+    for (const auto& p : plan_.partitions) {
+      w.begin_object();
+      w.field("mission", plan_.missions[p.mission].name);
+      w.field("file", p.info.file);
+      w.field("samples", p.info.samples);
+      w.field("checksum", p.info.checksum);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("skipped").begin_array();
+    for (const auto& s : skipped_) {
+      w.begin_object().field("mission", s.mission).field("file", s.file).field("reason", s.reason).end_object();
+    }
+    w.end_array();
+    w.key("timings_seconds").begin_object();
+    for (const auto& [name, secs] : phases_) w.field(name, secs);
+    w.end_object();
+    w.key("outputs").begin_array();
+    for (const auto& name : outputs) {
+      const fs::path staged = staging(name), final_path = dir_ / name;
+      w.begin_object();
+      w.field("file", name);
+      w.field("bytes", static_cast<std::int64_t>(fs::file_size(staged)));
+      w.field("checksum", io::file_checksum(staged));
+      w.end_object();
+    }
+    w.end_array();
+    if (summary_) {
+      w.key("summary").begin_object();
+      summary_(w);
+      w.end_object();
+    }
+    w.end_object();
+    for (const auto& name : outputs) {
+      io::fsync_file(staging(name));
+      io::rename_durably(staging(name), dir_ / name);
+      final_paths.push_back(dir_ / name);
+    }
+    io::write_file_atomically(dir_ / "product.json", w.str());
+    final_paths.push_back(dir_ / "product.json");
+  });
+  return final_paths;
+}
+
+}  // namespace telemine::jobs

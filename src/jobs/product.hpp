@@ -1,0 +1,62 @@
+#pragma once
+/// \file Every output folder is a product: outputs are staged under temporary names and appear
+/// under their final names only when the job has succeeded, together with product.json (the job
+/// file text, telemine version, input partitions and checksums, rank count, timings, outputs and
+/// their checksums), so that a product can be recreated and verified later.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "jobs/plan.hpp"
+
+namespace telemine {
+class Comm;
+}
+
+namespace telemine::io {
+class JsonWriter;
+}
+
+namespace telemine::jobs {
+
+struct SkippedPartition {
+  std::string mission;
+  std::string file;
+  std::string reason;
+};
+
+class Product {
+ public:
+  /// Collective: rank 0 creates the output folder (an error reaches every rank).
+  Product(const Job& job, const Plan& plan, const Comm& comm);
+
+  /// Where output `name` is written until publish(); the same path on every rank.
+  std::filesystem::path staging(const std::string& name) const;
+  /// Ends the current phase: its wall time (rank 0's) goes into product.json.
+  void phase(const std::string& name);
+  void add_skipped(std::vector<SkippedPartition> skipped) { skipped_ = std::move(skipped); }
+  /// Job-specific figures, written under "summary" as a JSON object.
+  void set_summary(std::function<void(io::JsonWriter&)> summary) { summary_ = std::move(summary); }
+
+  /// Collective: rank 0 checksums the staged outputs, renames them into place, writes
+  /// product.json last. Returns the final paths (rank 0).
+  std::vector<std::filesystem::path> publish(const std::vector<std::string>& outputs);
+
+ private:
+  const Job& job_;
+  const Plan& plan_;
+  const Comm& comm_;
+  std::filesystem::path dir_;
+  std::vector<std::pair<std::string, double>> phases_;
+  std::chrono::steady_clock::time_point mark_;
+  std::vector<SkippedPartition> skipped_;
+  std::function<void(io::JsonWriter&)> summary_;
+};
+
+/// The telemine version, as printed by `telemine --version` and recorded in products.
+const char* version() noexcept;
+
+}  // namespace telemine::jobs

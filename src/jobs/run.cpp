@@ -1,0 +1,15 @@
+#include "jobs/run.hpp"
+
+#include "core/error.hpp"
+#include "jobs/job.hpp"
+#include "jobs/stats.hpp"
+
+namespace telemine::jobs {
+
+int run_job(const Job& job, const Comm& comm) {
+  const std::string& kind = job.common().kind;
+  if (kind == "stats") return run_stats(job, comm);
+  throw InternalError("no runner for job kind '" + kind + "'");
+}
+
+}  // namespace telemine::jobs
