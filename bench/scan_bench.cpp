@@ -6,6 +6,7 @@
 //   mpirun -np 2 scan_bench scan ARCHIVE                  full scan, every parameter of every day
 //   scan_bench get ARCHIVE PARAM                          get of one parameter over one day
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -115,6 +116,39 @@ int get(const fs::path& archive, const std::string& param) {
   return 0;
 }
 
+// The same samples as CSV (param index, time ns, value; NaN as an empty field) for peers
+// that cannot read HDF5 themselves (DuckDB).
+int export_csv(const fs::path& path, const std::string& mission, const fs::path& out) {
+  const Archive archive = Archive::open(path);
+  const Catalog cat = archive.catalog(mission);
+  std::FILE* f = std::fopen(out.c_str(), "wb");
+  if (!f) return 1;
+  std::string buf = "param,time,value\n";
+  char num[64];
+  for (const auto& part : cat.partitions) {
+    PartitionReader r = PartitionReader::open(archive.partition_path(mission, part));
+    const auto names = r.params();
+    for (std::size_t p = 0; p < names.size(); ++p) {
+      Series s;
+      r.read(names[p], s);
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        buf += std::to_string(p);
+        buf += ',';
+        buf += std::to_string(s.time[i]);
+        buf += ',';
+        if (!std::isnan(s.value[i])) buf.append(num, std::to_chars(num, num + sizeof num, s.value[i]).ptr);
+        buf += '\n';
+        if (buf.size() > (1 << 22)) {
+          std::fwrite(buf.data(), 1, buf.size(), f);
+          buf.clear();
+        }
+      }
+    }
+  }
+  std::fwrite(buf.data(), 1, buf.size(), f);
+  return std::fclose(f) == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -124,6 +158,7 @@ int main(int argc, char** argv) {
   if (what == "build" && argc == 5) return build(comm, argv[2], std::atoi(argv[3]), std::atoi(argv[4]));
   if (what == "scan" && argc == 3) return scan(comm, argv[2]);
   if (what == "get" && argc == 4) return get(argv[2], argv[3]);
-  std::fprintf(stderr, "usage: scan_bench build ARCHIVE PARAMS DAYS | scan ARCHIVE | get ARCHIVE PARAM\n");
+  if (what == "export" && argc == 5) return export_csv(argv[2], argv[3], argv[4]);
+  std::fprintf(stderr, "usage: scan_bench build ARCHIVE PARAMS DAYS | scan ARCHIVE | get ARCHIVE PARAM | export ARCHIVE MISSION CSV\n");
   return 2;
 }

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# `make bench`: every benchmark in bench/, peers run side by side in the same run. Figures go
+# to stdout and to $BENCH_DIR/results.txt; bench/README.md holds the latest ones, by hand.
+# BENCH_DIR (default /tmp/telemine-bench) holds the archives, reused between runs.
+set -euo pipefail
+BUILD=${1:-build}
+B="$PWD/$BUILD"
+D=${BENCH_DIR:-/tmp/telemine-bench}
+mkdir -p "$D"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+MPI=(mpirun --bind-to none)
+exec > >(tee "$D/results.txt") 2>&1
+
+# Peers: Debian's pandas and h5py for /usr/bin/python3, DuckDB from npm (its native binary ships
+# inside the package).
+missing=()
+for p in python3-pandas python3-h5py python3-numpy nodejs npm bc; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "as root: apt-get install -y ${missing[*]}"; exit 1; }
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
+fi
+[ -d "$D/node_modules/@duckdb/node-api" ] || (cd "$D" && npm install --silent @duckdb/node-api > /dev/null)
+cp bench/peers/stats_duckdb.mjs "$D/"
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+wall() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
+runs() { local n=$1; shift; for _ in $(seq "$n"); do wall "$@"; done | median; }
+
+echo "== archive layout (bench/archive_bench.cpp)"
+"$B/bench/archive_bench" 50
+
+echo
+echo "== get: one parameter over one day at 1 Hz, archive of 500 parameters x 30 days"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/a500x30" 500 30
+"$B/bench/scan_bench" get "$D/a500x30" P250
+t=$(runs 11 "$B/telemine" get --archive "$D/a500x30" --mission BENCH --param P250 --from 2026-01-15 --to 2026-01-16 --format csv)
+echo "get as a command (process start included), median of 11: $(printf %.1f "$(echo "$t * 1000" | bc -l)") ms"
+
+echo
+echo "== full scan from the page cache, archive of 100 parameters x 30 days at 1 Hz"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/a100x30" 100 30
+"${MPI[@]}" -np 1 "$B/bench/scan_bench" scan "$D/a100x30"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" scan "$D/a100x30"
+
+echo
+echo "== csv-long ingest: 2 M rows, ISO-8601 times, 100 parameters; peer: pandas.read_csv"
+if [ ! -f "$D/long1.csv" ]; then
+  awk 'BEGIN { print "time,param,value"; for (i = 0; i < 2000000; i++) {
+         s = int(i / 100); printf "2026-01-01T%02d:%02d:%02d.%03dZ,P%d,%.6f\n", int(s / 3600) % 24, int(s / 60) % 60, s % 60, i % 1000, i % 100, sin(i) * 100 } }' > "$D/long1.csv"
+  sed 's/^2026-01-01/2026-01-02/' "$D/long1.csv" | sed '1s/.*/time,param,value/' > "$D/long2.csv"
+fi
+rm -rf "$D/ingest1" "$D/ingest2"
+t1=$(wall "$B/telemine" ingest --archive "$D/ingest1" --mission M --format csv-long --input "$D/long1.csv" --quiet)
+t2=$(wall "${MPI[@]}" -np 2 "$B/telemine" ingest --archive "$D/ingest2" --mission M --format csv-long --input "$D/long1.csv" "$D/long2.csv" --quiet)
+pd=$(/usr/bin/python3 bench/peers/csv_pandas.py "$D/long1.csv" 3)
+pds=$(echo "$pd" | sed 's/.*"seconds": \([0-9.e-]*\).*/\1/')
+printf 'telemine ingest, 1 rank, 2 M rows (whole command, written to the archive): %.2f s = %.2f M rows/s\n' "$t1" "$(echo "2 / $t1" | bc -l)"
+printf 'telemine ingest, 2 ranks, 2 x 2 M rows: %.2f s = %.2f M rows/s per rank\n' "$t2" "$(echo "4 / $t2 / 2" | bc -l)"
+printf 'pandas read_csv + to_datetime (parse only, nothing written), 2 M rows: %.2f s = %.2f M rows/s; telemine 1 rank is %.1fx\n' \
+  "$pds" "$(echo "2 / $pds" | bc -l)" "$(echo "$pds / $t1" | bc -l)"
+
+echo
+echo "== statistics kernel alone (bench/stats_kernel_bench.cpp)"
+"$B/bench/stats_kernel_bench"
+
+echo
+echo "== stats job, 1 h buckets: telemine (2 ranks) vs DuckDB (its own file) vs pandas (h5py + groupby)"
+if [ ! -f "$D/gen/SYN1/catalog.h5" ]; then
+  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/gen" --missions 1 --params 100 --days 10 --rate 1s --seed 1 --quiet
+fi
+if [ ! -f "$D/gen.duckdb" ]; then
+  "$B/bench/scan_bench" export "$D/gen" SYN1 "$D/gen.csv"
+  (cd "$D" && node stats_duckdb.mjs load "$D/gen.csv" "$D/gen.duckdb")
+  rm -f "$D/gen.csv"
+fi
+samples=$("$B/telemine" info --archive "$D/gen" --format csv | awk -F, 'NR==2 {print $4}')
+tm=$(runs 5 "${MPI[@]}" -np 2 "$B/telemine" stats --archive "$D/gen" --mission SYN1 --bucket 1h --output "$D/stats-out" --quiet)
+tm1=$(runs 5 "$B/telemine" stats --archive "$D/gen" --mission SYN1 --bucket 1h --output "$D/stats-out1" --quiet)
+duck=$(cd "$D" && node stats_duckdb.mjs query "$D/gen.duckdb" 3600000000000 5 | sed 's/.*"seconds":\([0-9.e-]*\).*/\1/')
+pandas=$(/usr/bin/python3 bench/peers/stats_pandas.py "$D/gen" SYN1 3600000000000 1 | sed 's/.*"seconds": \([0-9.e-]*\).*/\1/')
+rate() { echo "$samples / $1 / 1000000" | bc -l; }
+printf '%s samples\n' "$samples"
+printf 'telemine stats, 2 ranks (mpirun, whole job): %.2f s = %.0f M samples/s\n' "$tm" "$(rate "$tm")"
+printf 'telemine stats, 1 process (whole job):        %.2f s = %.0f M samples/s\n' "$tm1" "$(rate "$tm1")"
+printf 'DuckDB GROUP BY (2 threads, own file):         %.2f s = %.0f M samples/s  -> telemine is %.1fx\n' "$duck" "$(rate "$duck")" "$(echo "$duck / $tm" | bc -l)"
+printf 'pandas (h5py read + groupby):                  %.2f s = %.1f M samples/s -> telemine is %.0fx\n' "$pandas" "$(rate "$pandas")" "$(echo "$pandas / $tm" | bc -l)"
