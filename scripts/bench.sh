@@ -14,9 +14,10 @@ exec > >(tee "$D/results.txt") 2>&1
 # Peers: Debian's pandas and h5py for /usr/bin/python3, DuckDB from npm (its native binary ships
 # inside the package).
 missing=()
-for p in python3-pandas python3-h5py python3-numpy nodejs npm bc; do
+for p in python3-pandas python3-h5py python3-numpy bc; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+command -v npm > /dev/null || missing+=(nodejs npm)  # the machine's own Node.js may already bring npm
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || { echo "as root: apt-get install -y ${missing[*]}"; exit 1; }
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" > /dev/null
