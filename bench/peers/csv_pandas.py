@@ -12,7 +12,7 @@ times, rows = [], 0
 for _ in range(runs):
     t0 = time.perf_counter()
     df = pd.read_csv(path, dtype={"param": "category", "value": "float64"})
-    df["time"] = pd.to_datetime(df["time"], format="ISO8601")
+    df["time"] = pd.to_datetime(df["time"], format="%Y-%m-%dT%H:%M:%S.%fZ", utc=True)
     rows = len(df)
     times.append(time.perf_counter() - t0)
 print(json.dumps({"seconds": statistics.median(times), "rows": rows}))

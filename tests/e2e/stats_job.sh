@@ -58,3 +58,12 @@ expect_fail 1 "SYN1_2026-01-02.h5" mp 3 stats --archive "$WORK/broken" --mission
 mp 3 stats --archive "$WORK/broken" --mission SYN1 --bucket 1h --output "$WORK/skipped" --on-error=skip --quiet > /dev/null
 grep -q '"file": "2026/01/SYN1_2026-01-02.h5"' "$WORK/skipped/product.json" || fail "skipped partition not listed"
 pass "corrupt partitions"
+
+# A missing partition (deleted behind the catalogue's back): named, or skipped and listed.
+cp -r "$WORK/archive" "$WORK/missing"
+rm "$WORK/missing/SYN2/2026/01/SYN2_2026-01-03.h5"
+expect_fail 1 "SYN2_2026-01-03.h5" mp 2 stats --archive "$WORK/missing" --mission SYN1,SYN2 --bucket 1d --output "$WORK/m-out"
+mp 2 stats --archive "$WORK/missing" --mission SYN1,SYN2 --bucket 1d --output "$WORK/m-skip" --on-error=skip --quiet > /dev/null
+grep -q '"file": "2026/01/SYN2_2026-01-03.h5"' "$WORK/m-skip/product.json" || fail "missing partition not listed as skipped"
+[ "$(grep -c '^SYN2,' "$WORK/m-skip/stats.csv")" -eq $((24 * 2)) ] || fail "SYN2 should have 2 daily buckets per parameter"
+pass "missing partitions"
