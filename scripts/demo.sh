@@ -24,6 +24,15 @@ step "get: one hour of the power bus current (first lines of $OUT/bus-current.cs
   --from 2026-01-02T10:00:00Z --to 2026-01-02T11:00:00Z --format csv > "$OUT/bus-current.csv"
 head -5 "$OUT/bus-current.csv"
 
+step "stats: hourly statistics of POWER_* and THERM_* (jobfiles/stats-hourly.ini), $NP ranks"
+"${MPI[@]}" "$TM" run jobfiles/stats-hourly.ini --archive "$OUT/archive" --output "$OUT/stats-hourly" --quiet
+echo "the battery's hottest hours (max, degC): the planted point anomaly stands out"
+awk -F, '$2 == "THERM_BAT_T" { print $3, $7 }' "$OUT/stats-hourly/stats.csv" | sort -k2 -gr | head -3 | sed 's/^/  /'
+echo "truth.json: $(grep -o '"description": "temperature spike[^"]*"' "$OUT/archive/truth.json" | head -1)"
+
+step "stats: daily statistics of every parameter of both missions (jobfiles/stats-daily.ini)"
+"${MPI[@]}" "$TM" run jobfiles/stats-daily.ini --archive "$OUT/archive" --output "$OUT/stats-daily" --quiet
+
 SMAP=../shared/data/smap.tar.xz
 if [ -f "$SMAP" ]; then
   step "ingest: NASA SMAP telemetry (telemanom layout) into mission SMAP, $NP ranks"
@@ -39,5 +48,6 @@ cat <<EOT
 archive:        $OUT/archive   (one folder per mission: catalog.h5 and YYYY/MM/MISSION_YYYY-MM-DD.h5)
 ground truth:   $OUT/archive/truth.json   (planted dependencies and anomalies)
 samples (CSV):  $OUT/bus-current.csv
+statistics:     $OUT/stats-hourly/{stats.csv,stats.h5,product.json}, $OUT/stats-daily/
 try:            $TM info --archive $OUT/archive --mission SYN1
 EOT

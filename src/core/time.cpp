@@ -117,7 +117,14 @@ TimeNs parse_time(std::string_view text) {
 std::size_t format_time(TimeNs t, char* buf) noexcept {
   const std::int64_t days = floor_div(t, kDay);
   const std::int64_t ns_of_day = t - days * kDay;
-  const CivilDate c = civil_from_days(days);
+  // Consecutive times (a CSV of samples) mostly share their day: convert it once.
+  thread_local std::int64_t cached_days = INT64_MIN;
+  thread_local CivilDate cached{1970, 1, 1};
+  if (days != cached_days) {
+    cached = civil_from_days(days);
+    cached_days = days;
+  }
+  const CivilDate c = cached;
   const std::int64_t sod = ns_of_day / kSecond;
   std::int64_t frac = ns_of_day % kSecond;
   char* p = buf;
