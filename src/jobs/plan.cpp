@@ -6,6 +6,7 @@
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/serialize.hpp"
+#include "io/records.hpp"
 
 namespace telemine::jobs {
 
@@ -68,25 +69,12 @@ void put(ByteWriter& w, const Plan& p) {
   for (const auto& m : p.missions) {
     w.put(m.name);
     w.put<std::uint64_t>(m.params.size());
-    for (const auto& q : m.params) {
-      w.put(q.name);
-      w.put(q.unit);
-      w.put(q.description);
-      w.put(q.subsystem);
-      w.put(static_cast<std::uint8_t>(q.kind));
-    }
+    for (const auto& q : m.params) io::put_param(w, q);
   }
   w.put<std::uint64_t>(p.partitions.size());
   for (const auto& q : p.partitions) {
     w.put<std::int32_t>(q.mission);
-    w.put(q.info.file);
-    w.put(q.info.start);
-    w.put(q.info.end);
-    w.put(q.info.first_time);
-    w.put(q.info.last_time);
-    w.put(q.info.samples);
-    w.put(q.info.bytes);
-    w.put(q.info.checksum);
+    io::put_partition(w, q.info);
   }
   w.put(p.rank_begin);
 }
@@ -99,25 +87,12 @@ Plan get(ByteReader& r) {
   for (auto& m : p.missions) {
     m.name = r.get_string();
     m.params.resize(r.get<std::uint64_t>());
-    for (auto& q : m.params) {
-      q.name = r.get_string();
-      q.unit = r.get_string();
-      q.description = r.get_string();
-      q.subsystem = r.get_string();
-      q.kind = static_cast<io::ParamKind>(r.get<std::uint8_t>());
-    }
+    for (auto& q : m.params) q = io::get_param(r);
   }
   p.partitions.resize(r.get<std::uint64_t>());
   for (auto& q : p.partitions) {
     q.mission = r.get<std::int32_t>();
-    q.info.file = r.get_string();
-    q.info.start = r.get<TimeNs>();
-    q.info.end = r.get<TimeNs>();
-    q.info.first_time = r.get<TimeNs>();
-    q.info.last_time = r.get<TimeNs>();
-    q.info.samples = r.get<std::int64_t>();
-    q.info.bytes = r.get<std::int64_t>();
-    q.info.checksum = r.get_string();
+    q.info = io::get_partition(r);
   }
   p.rank_begin = r.get_vector<std::int64_t>();
   return p;
