@@ -1,5 +1,6 @@
 #include "jobs/product.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include "core/comm.hpp"
@@ -24,7 +25,15 @@ Product::Product(const Job& job, const Plan& plan, const Comm& comm)
   });
 }
 
-fs::path Product::staging(const std::string& name) const { return dir_ / ("." + name + ".partial"); }
+Product::~Product() {
+  if (published_ || !comm_.is_root()) return;
+  for (const auto& name : staged_) io::remove_quietly(staging(name));
+}
+
+fs::path Product::staging(const std::string& name) const {
+  if (std::find(staged_.begin(), staged_.end(), name) == staged_.end()) staged_.push_back(name);
+  return dir_ / ("." + name + ".partial");
+}
 
 void Product::phase(const std::string& name) {
   const auto now = std::chrono::steady_clock::now();
@@ -94,6 +103,7 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
     io::write_file_atomically(dir_ / "product.json", w.str());
     final_paths.push_back(dir_ / "product.json");
   });
+  published_ = true;
   return final_paths;
 }
 

@@ -32,6 +32,10 @@ class Product {
  public:
   /// Collective: rank 0 creates the output folder (an error reaches every rank).
   Product(const Job& job, const Plan& plan, const Comm& comm);
+  /// A job that failed before publish() leaves no staged file behind (rank 0 removes them).
+  ~Product();
+  Product(const Product&) = delete;
+  Product& operator=(const Product&) = delete;
 
   /// Where output `name` is written until publish(); the same path on every rank.
   std::filesystem::path staging(const std::string& name) const;
@@ -54,6 +58,8 @@ class Product {
   std::chrono::steady_clock::time_point mark_;
   std::vector<SkippedPartition> skipped_;
   std::function<void(io::JsonWriter&)> summary_;
+  mutable std::vector<std::string> staged_;
+  bool published_ = false;
 };
 
 /// The telemine version, as printed by `telemine --version` and recorded in products.
