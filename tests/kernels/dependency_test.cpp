@@ -1,0 +1,164 @@
+#include "kernels/dependency.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+using namespace telemine;
+using namespace telemine::kernels;
+
+namespace {
+
+std::vector<std::uint8_t> code(const std::vector<double>& v, int bins) {
+  std::vector<double> sorted;
+  for (double x : v)
+    if (!std::isnan(x)) sorted.push_back(x);
+  std::sort(sorted.begin(), sorted.end());
+  const auto edges = equal_frequency_edges(sorted, bins);
+  std::vector<std::uint8_t> c(v.size());
+  encode(v, edges, c);
+  return c;
+}
+
+struct Measure {
+  double mi, nmi, p, p_iid;  // p_iid: the same test assuming independent samples
+};
+
+// The whole measure on two series: 16 bins, lag in grid points, effective-n significance.
+Measure measure(const std::vector<double>& x, const std::vector<double>& y, std::int64_t lag = 0) {
+  const auto a = code(x, 16), b = code(y, 16);
+  std::vector<std::int64_t> counts(16 * 16, 0);
+  joint_counts(a, b, 16, 16, lag, counts);
+  const auto m = mutual_information(counts, 16, 16);
+  const auto ra = autocorrelation(a, 500), rb = autocorrelation(b, 500);
+  return {m.mi, m.nmi, mi_p_value(m, effective_pairs(m.n, ra, rb)), mi_p_value(m, static_cast<double>(m.n))};
+}
+
+std::vector<double> ar1(double phi, std::size_t n, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> e(0, 1);
+  std::vector<double> v(n);
+  double x = 0;
+  for (auto& y : v) y = x = phi * x + e(rng);
+  return v;
+}
+
+}  // namespace
+
+TEST(Resample, BucketMeanAndLastHeld) {
+  const std::vector<TimeNs> t = {0, 1, 10, 25, 26, 60};
+  const std::vector<double> v = {1, 3, NAN, 5, 7, 9};
+  std::vector<double> out(4);
+  resample_mean(t, v, 0, 10, out);
+  EXPECT_EQ(out[0], 2);
+  EXPECT_TRUE(std::isnan(out[1]));  // only an invalid sample
+  EXPECT_EQ(out[2], 6);
+  EXPECT_TRUE(std::isnan(out[3]));
+  const double carry = resample_last(t, v, 0, 10, out, NAN);
+  EXPECT_EQ(out[0], 3);
+  EXPECT_EQ(out[1], 3);  // held
+  EXPECT_EQ(out[2], 7);
+  EXPECT_EQ(out[3], 7);
+  EXPECT_EQ(carry, 7);
+  std::vector<double> next(4);
+  resample_last(t, v, 40, 10, next, carry);  // the next slice of the grid continues the hold
+  EXPECT_EQ(next[0], 7);
+  EXPECT_EQ(next[2], 9);
+}
+
+TEST(Binning, EqualFrequencyWithTies) {
+  std::vector<double> s(1000);
+  for (int i = 0; i < 1000; ++i) s[i] = i;
+  const auto e = equal_frequency_edges(s, 4);
+  EXPECT_EQ(e, (std::vector<double>{250, 500, 750}));
+  std::vector<double> state(1000, 0.0);
+  for (int i = 600; i < 1000; ++i) state[i] = 1.0;
+  EXPECT_EQ(equal_frequency_edges(state, 16), std::vector<double>{1.0});  // a state keeps its values as bins
+  EXPECT_TRUE(equal_frequency_edges(std::vector<double>(10, 3.0), 16).empty());  // constant
+  std::vector<std::uint8_t> c(3);
+  encode(std::vector<double>{-1, 500, NAN}, e, c);
+  EXPECT_EQ(c, (std::vector<std::uint8_t>{0, 2, kMissing}));
+}
+
+TEST(JointCounts, MatchesANaiveCountAtLagsWithMissing) {
+  std::mt19937 rng(3);
+  std::vector<std::uint8_t> a(1003), b(1003);
+  for (auto& x : a) x = rng() % 11 == 0 ? kMissing : rng() % 5;
+  for (auto& x : b) x = rng() % 13 == 0 ? kMissing : rng() % 7;
+  for (std::int64_t lag : {0, 1, 3, 64, -5, 1002, 2000}) {
+    std::vector<std::int64_t> got(35, 0), want(35, 0);
+    joint_counts(a, b, 5, 7, lag, got);
+    for (std::int64_t t = 0; t < 1003; ++t) {
+      if (t + lag < 0 || t + lag >= 1003) continue;
+      if (a[t] == kMissing || b[t + lag] == kMissing) continue;
+      ++want[a[t] * 7 + b[t + lag]];
+    }
+    EXPECT_EQ(got, want) << "lag " << lag;
+  }
+}
+
+TEST(MutualInformation, KnownValues) {
+  // Independent uniform 2x2: MI 0. Identical: MI = H = log 2, NMI 1.
+  const std::vector<std::int64_t> independent = {25, 25, 25, 25}, identical = {50, 0, 0, 50};
+  EXPECT_NEAR(mutual_information(independent, 2, 2).mi, 0, 1e-15);
+  const auto m = mutual_information(identical, 2, 2);
+  EXPECT_NEAR(m.mi, std::log(2.0), 1e-15);
+  EXPECT_NEAR(m.nmi, 1, 1e-15);
+  EXPECT_EQ(m.n, 100);
+  EXPECT_EQ(m.rows, 2);
+}
+
+TEST(Significance, NonMonotonicRelationsAreFound) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(-1, 1);
+  std::normal_distribution<double> e(0, 0.05);
+  std::vector<double> x(20000), sq(20000), sn(20000);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = u(rng);
+    sq[i] = x[i] * x[i] + e(rng);
+    sn[i] = std::sin(3 * M_PI * x[i]) + e(rng);
+  }
+  EXPECT_LT(measure(x, sq).p, 1e-10);
+  EXPECT_LT(measure(x, sn).p, 1e-10);
+  EXPECT_GT(measure(x, sq).nmi, 0.3);
+}
+
+TEST(Significance, AutocorrelatedIndependentSeriesAreNot) {
+  // Two independent AR(1) with 0.99 and two independent random walks share a large MI by
+  // chance; a test that assumed independent samples would call them dependent.
+  int false_alarms = 0, iid_alarms = 0;
+  for (unsigned s = 0; s < 10; ++s) {
+    const auto x = ar1(0.99, 20000, 100 + s), y = ar1(0.99, 20000, 200 + s);
+    const Measure t = measure(x, y);
+    false_alarms += t.p < 0.01;
+    iid_alarms += t.p_iid < 0.01;
+  }
+  EXPECT_LE(false_alarms, 1);
+  EXPECT_GE(iid_alarms, 8);  // what the naive test would have reported
+  int walk_alarms = 0;
+  for (unsigned s = 0; s < 10; ++s) {
+    const auto x = ar1(1.0, 20000, 300 + s), y = ar1(1.0, 20000, 400 + s);
+    if (measure(x, y).p < 0.01) ++walk_alarms;
+  }
+  EXPECT_LE(walk_alarms, 1);
+}
+
+TEST(Significance, ALaggedDependenceIsStrongestAtItsLag) {
+  const auto x = ar1(0.9, 20000, 7);
+  std::vector<double> y(x.size(), NAN);
+  std::mt19937_64 rng(8);
+  std::normal_distribution<double> e(0, 0.3);
+  for (std::size_t t = 10; t < x.size(); ++t) y[t] = x[t - 10] + e(rng);
+  const double at0 = measure(x, y, 0).mi, at10 = measure(x, y, 10).mi, at20 = measure(x, y, 20).mi;
+  EXPECT_GT(at10, 2 * at0);
+  EXPECT_GT(at10, 2 * at20);
+  EXPECT_LT(measure(x, y, 10).p, 1e-10);
+}
+
+TEST(FalseDiscoveryRate, BenjaminiHochberg) {
+  const std::vector<double> p = {0.001, 0.04, 0.03, 0.5, 0.0001};
+  EXPECT_EQ(benjamini_hochberg(p, 0.05), (std::vector<bool>{true, true, true, false, true}));
+  EXPECT_EQ(benjamini_hochberg(p, 0.001), (std::vector<bool>{false, false, false, false, true}));
+  EXPECT_TRUE(benjamini_hochberg(std::vector<double>{}, 0.05).empty());
+}
