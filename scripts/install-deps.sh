@@ -9,6 +9,7 @@ packages=(
   libtorch-dev libopenblas0
   libgtest-dev googletest libbenchmark-dev
   xz-utils
+  slurm-wlm munge
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@
 #include "jobs/job.hpp"
 #include "jobs/product.hpp"
 #include "jobs/run.hpp"
+#include "jobs/submit.hpp"
 #include "jobs/retrieve.hpp"
 
 namespace po = boost::program_options;
@@ -187,6 +188,30 @@ int cmd_run(const Comm& comm, const std::vector<std::string>& args) {
   return jobs::run_job(job, comm);
 }
 
+int cmd_submit(const Comm& comm, const std::vector<std::string>& args) {
+  if (args.empty() || wants_help(args)) {
+    if (comm.is_root())
+      std::printf("usage: telemine submit JOB.ini [--key=value ...] [--dry-run]\n\n"
+                  "Writes OUTPUT/job.sbatch (the job under srun --mpi=pmix, with the job file's [slurm]\n"
+                  "settings), submits it with sbatch and prints the Slurm job id. --dry-run prints the\n"
+                  "script and submits nothing.\n");
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0].rfind("--", 0) == 0) throw UsageError("telemine submit: the job file comes first (telemine submit JOB.ini ...)");
+  std::vector<std::string> overrides;
+  bool dry_run = false;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--dry-run") dry_run = true;
+    else overrides.push_back(args[i]);
+  }
+  std::string id;
+  comm.run_phase([&] {
+    if (comm.is_root()) id = jobs::submit(args[0], overrides, dry_run, stdout);
+  });
+  if (comm.is_root() && !dry_run) std::printf("%s\n", id.c_str());
+  return 0;
+}
+
 // `telemine stats ...` is the job `kind = stats` given on the command line.
 int cmd_kind(const std::string& kind, const Comm& comm, const std::vector<std::string>& args) {
   if (wants_help(args)) {
@@ -206,6 +231,7 @@ const std::vector<Command>& commands() {
       {"info", "missions, parameters, time spans, sample counts, size on disk", cmd_info},
       {"get", "one parameter's samples over a time range, as a table or CSV", cmd_get},
       {"run", "run a job file (any kind); options on the command line override the file", cmd_run},
+      {"submit", "submit a job file to Slurm (sbatch); prints the job id", cmd_submit},
       {"stats", "per-bucket statistics of parameters (the job kind `stats` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
   };
