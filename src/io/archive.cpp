@@ -252,6 +252,16 @@ void write_partition_file(const fs::path& file, const std::map<std::string, Seri
   if (!f.close()) throw IoError(file.string() + ": cannot write partition (disk full?)");
 }
 
+namespace {
+std::string format_checksum(std::uint64_t h) {
+  char out[32];
+  std::snprintf(out, sizeof out, "xxh3-64:%016" PRIx64, h);
+  return out;
+}
+}  // namespace
+
+std::string bytes_checksum(std::string_view bytes) { return format_checksum(XXH3_64bits(bytes.data(), bytes.size())); }
+
 std::string file_checksum(const fs::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError(file.string() + ": cannot open to checksum: " + std::strerror(errno));
@@ -272,9 +282,7 @@ std::string file_checksum(const fs::path& file) {
   ::close(fd);
   const XXH64_hash_t h = XXH3_64bits_digest(state);
   XXH3_freeState(state);
-  char out[32];
-  std::snprintf(out, sizeof out, "xxh3-64:%016" PRIx64, static_cast<std::uint64_t>(h));
-  return out;
+  return format_checksum(h);
 }
 
 class PartitionReader::Impl {

@@ -164,6 +164,8 @@ void write_partition_file(const std::filesystem::path& file,
 
 /// Checksum of a whole file: `xxh3-64:<16 hex digits>`.
 std::string file_checksum(const std::filesystem::path& file);
+/// The same checksum of bytes in memory.
+std::string bytes_checksum(std::string_view bytes);
 
 struct WriteReport {
   std::int64_t partitions_written = 0;    ///< new or changed partitions

@@ -9,6 +9,9 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -17,6 +20,7 @@
 #include "io/archive.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
+#include "jobs/checkpoint.hpp"
 #include "jobs/job.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
@@ -146,7 +150,19 @@ int run_stats(const Job& job, const Comm& comm) {
   }
   std::vector<ParamBuckets> acc(n_params);
   std::vector<SkippedPartition> skipped;
-  std::int64_t samples = 0;
+  std::int64_t samples = 0, resumed = 0;
+
+  // Checkpoints are keyed by everything a partition's partial results depend on.
+  std::string key = format_duration(bucket) + "|" + std::to_string(plan.from) + "|" + std::to_string(plan.to);
+  for (const auto& m : plan.missions) {
+    key += "|" + m.name;
+    for (const auto& p : m.params) key += "," + p.name;
+  }
+  const Checkpoints checkpoints(job.common().output, "stats-" + io::bytes_checksum(key).substr(8));
+  // Fault injection for the requeue tests: a pause after each partition, so that a job can be
+  // killed part-way reliably.
+  const char* delay_env = std::getenv("TELEMINE_TEST_PARTITION_DELAY_MS");
+  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
 
   comm.run_phase([&] {
     const auto b = plan.rank_begin[comm.rank()], e = plan.rank_begin[comm.rank() + 1];
@@ -159,6 +175,16 @@ int run_stats(const Job& job, const Comm& comm) {
       const PlannedMission& mission = plan.missions[part.mission];
       partials.assign(mission.params.size(), {});
       std::int64_t read = 0;
+      if (const auto saved = checkpoints.load(part.info)) {
+        ByteReader rd(*saved);
+        read = rd.get<std::int64_t>();
+        for (auto& p : partials) p = rd.get_vector<BucketStats>();
+        for (std::size_t k = 0; k < mission.params.size(); ++k) acc[first_param[part.mission] + k].add(partials[k]);
+        samples += read;
+        ++resumed;
+        progress.update(i - b + 1);
+        continue;
+      }
       try {
         const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
         for (std::size_t k = 0; k < mission.params.size(); ++k) {
@@ -175,7 +201,12 @@ int run_stats(const Job& job, const Comm& comm) {
       }
       for (std::size_t k = 0; k < mission.params.size(); ++k) acc[first_param[part.mission] + k].add(partials[k]);
       samples += read;
+      ByteWriter cw;
+      cw.put(read);
+      for (const auto& p : partials) cw.put(p);
+      checkpoints.save(part.info, cw.take());
       progress.update(i - b + 1);
+      if (delay.count() > 0) std::this_thread::sleep_for(delay);
     }
     progress.finish();
   });
@@ -282,6 +313,7 @@ int run_stats(const Job& job, const Comm& comm) {
   product.phase("write");
 
   const std::int64_t total_samples = comm.allreduce_value(samples, ReduceOp::sum);
+  const std::int64_t total_resumed = comm.allreduce_value(resumed, ReduceOp::sum);
   {
     ByteWriter sw;
     sw.put<std::uint64_t>(skipped.size());
@@ -310,11 +342,16 @@ int run_stats(const Job& job, const Comm& comm) {
     j.field("parameters", static_cast<std::int64_t>(n_params));
     j.field("hdf5_parallel", io_report.parallel);
     j.field("hdf5_collective", io_report.collective);
+    j.field("partitions_resumed_from_checkpoints", total_resumed);
   });
   const auto outputs = product.publish({"stats.h5", "stats.csv"});
+  if (comm.is_root()) checkpoints.clear();
   if (comm.is_root()) {
     std::printf("stats: %lld samples of %zu parameters into %lld buckets of %s\n", static_cast<long long>(total_samples),
                 n_params, static_cast<long long>(layout.total_rows), format_duration(bucket).c_str());
+    if (total_resumed > 0)
+      std::printf("resumed %lld of %zu partitions from checkpoints\n", static_cast<long long>(total_resumed),
+                  plan.partitions.size());
     for (const auto& o : outputs) std::printf("  %s\n", o.c_str());
   }
   return 0;

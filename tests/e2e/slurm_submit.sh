@@ -67,3 +67,37 @@ pass "a failing job ends FAILED ($result)"
 
 # A bad job file is refused before anything is submitted.
 expect_fail 2 "key 'mission'" tm submit "$WORK/job.ini" --mission SYN9
+
+# Requeue and resume: a job cancelled part-way, and one whose rank is killed with SIGKILL, are
+# submitted again; they resume from the checkpoints of the partitions they had finished, and
+# the result is identical byte for byte to the uninterrupted run.
+mp 2 generate --archive "$WORK/big" --missions 1 --params 20 --days 12 --rate 60s --seed 8 --quiet
+mp 2 stats --archive "$WORK/big" --mission SYN1 --bucket 1h --output "$WORK/big-direct" --quiet > /dev/null
+checkpoints() { find "$1/.checkpoints" -name '*.bin' 2> /dev/null | wc -l; }
+interrupt_and_resume() {
+  local out=$1 how=$2 id
+  id=$(TELEMINE_TEST_PARTITION_DELAY_MS=400 tm submit "$WORK/job.ini" --archive "$WORK/big" --stats.bucket=1h --output "$out")
+  for _ in $(seq 300); do [ "$(checkpoints "$out")" -ge 3 ] && break; sleep 0.1; done
+  [ "$(checkpoints "$out")" -ge 3 ] || fail "no checkpoints appeared"
+  if [ "$how" = scancel ]; then
+    scancel "$id"
+  else
+    pkill -9 -f "telemine run $WORK/job.ini" -n  # the newest rank only
+  fi
+  local result
+  result=$(wait_job "$id")
+  [ "${result%% *}" != COMPLETED ] || fail "the interrupted job completed anyway"
+  [ ! -e "$out/stats.csv" ] || fail "an interrupted job published outputs"
+  local done_before
+  done_before=$(checkpoints "$out")
+  id=$(tm submit "$WORK/job.ini" --archive "$WORK/big" --stats.bucket=1h --output "$out")
+  result=$(wait_job "$id")
+  [ "$result" = "COMPLETED 0:0" ] || fail "the resubmitted job ended $result"
+  grep -q "resumed [0-9]* of 12 partitions from checkpoints" "$out/slurm-$id.out" || fail "did not resume: $(cat "$out/slurm-$id.out")"
+  cmp "$out/stats.csv" "$WORK/big-direct/stats.csv" || fail "resumed stats.csv differs from the uninterrupted run"
+  cmp <(h5dump "$out/stats.h5" | tail -n +2) <(h5dump "$WORK/big-direct/stats.h5" | tail -n +2) || fail "resumed stats.h5 differs"
+  [ ! -d "$out/.checkpoints" ] || fail "checkpoints left after the product was published"
+  pass "interrupted by $how after $done_before partitions, resumed, identical"
+}
+interrupt_and_resume "$WORK/cancelled" scancel
+interrupt_and_resume "$WORK/killed" kill-9
