@@ -28,7 +28,7 @@ struct KeySpec {
 };
 const std::vector<KeySpec>& common_keys() {
   static const std::vector<KeySpec> keys = {
-      {"kind", "job kind: stats"},
+      {"kind", "job kind: stats, campaign"},
       {"archive", "archive folder"},
       {"mission", "mission, or a comma list of missions"},
       {"params", "comma list of parameter names and glob patterns (default: all)"},
@@ -36,6 +36,8 @@ const std::vector<KeySpec>& common_keys() {
       {"to", "end of the time range, exclusive, ISO-8601 (default: the archive's end)"},
       {"output", "output folder"},
       {"on-error", "fail (default) or skip: what to do with a corrupt or missing partition"},
+      {"jobs", "campaign: comma list of job files (relative to the campaign file)"},
+      {"missions", "campaign: run each job once per mission (comma list, or * for all of the archive)"},
   };
   return keys;
 }
@@ -55,7 +57,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   return keys;
 }
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats"};
+  static const std::set<std::string> kinds = {"stats", "campaign"};
   return kinds;
 }
 
@@ -182,6 +184,8 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       job.dry_run_ = true;
     } else if (a == "--quiet" || a == "-q") {
       job.progress_ = false;
+    } else if (a == "--summary") {
+      job.summary_only_ = true;
     } else if (a.rfind("--", 0) == 0 && !kind_hint.empty()) {
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
@@ -215,14 +219,24 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: stats)");
+  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: stats, campaign)");
+  const bool campaign = c.kind == "campaign";
+  for (const char* key : {"jobs", "missions"})
+    if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");
+  if (campaign && job.get("mission")) job.fail("mission", "a campaign takes 'missions' (each job runs once per mission)");
   for (const auto& [key, value] : job.values_) {
     const auto dot = key.find('.');
     if (dot != std::string::npos && key.substr(0, dot) != c.kind && key.substr(0, dot) != "slurm")
       job.fail(key, "belongs to kind '" + key.substr(0, dot) + "', not '" + c.kind + "'");
   }
-  c.archive = required("archive");
-  c.missions = split_list(required("mission"));
+  if (campaign) {
+    c.jobs = split_list(required("jobs"));
+    if (auto v = job.get("archive")) c.archive = *v;
+    if (auto v = job.get("missions")) c.missions = split_list(*v);
+  } else {
+    c.archive = required("archive");
+    c.missions = split_list(required("mission"));
+  }
   if (auto p = job.get("params")) c.params = split_list(*p);
   c.output = required("output");
   for (auto [key, target] : {std::pair{"from", &c.from}, {"to", &c.to}}) {
@@ -254,7 +268,7 @@ std::string Job::help() {
       out << "  " << section << "." << k.key << std::string(std::max<int>(2, 18 - static_cast<int>(section.size() + std::string(k.key).size())), ' ')
           << k.help << "\n";
   }
-  out << "flags: --dry-run (print the plan and stop), --quiet (no progress)\n";
+  out << "flags: --dry-run (print the plan and stop), --quiet (no progress), --summary (campaign: only the summary)\n";
   return out.str();
 }
 

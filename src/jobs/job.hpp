@@ -22,12 +22,13 @@ enum class OnError { fail, skip };
 struct JobCommon {
   std::string kind;
   std::filesystem::path archive;
-  std::vector<std::string> missions;  ///< one or more; `*` or empty = every mission
+  std::vector<std::string> missions;  ///< one or more; `*` = every mission (campaign: optional)
   std::vector<std::string> params;    ///< names and glob patterns; empty = every parameter
   TimeNs from = kTimeMin;
   TimeNs to = kTimeMax;
   std::filesystem::path output;
   OnError on_error = OnError::fail;
+  std::vector<std::string> jobs;  ///< campaign: job files, relative to the campaign file
 };
 
 /// A parsed and validated job: common keys, the kind's own section, and where they came from.
@@ -48,6 +49,8 @@ class Job {
   const std::vector<std::string>& overrides() const noexcept { return args_; }
   bool dry_run() const noexcept { return dry_run_; }
   bool progress() const noexcept { return progress_; }
+  /// Campaign: only write the summary of tasks already run (`--summary`).
+  bool summary_only() const noexcept { return summary_only_; }
 
   /// A kind's key (`stats.bucket`) as text, or nullopt when not given.
   std::optional<std::string> get(const std::string& key) const;
@@ -70,6 +73,7 @@ class Job {
   std::map<std::string, std::string> origin_;  // key -> FILE:LINE or "command line"
   bool dry_run_ = false;
   bool progress_ = true;
+  bool summary_only_ = false;
 };
 
 /// True when `name` matches the glob `pattern` (`*`, `?`, `[...]`).

@@ -1,6 +1,7 @@
 #include "jobs/run.hpp"
 
 #include "core/error.hpp"
+#include "jobs/campaign.hpp"
 #include "jobs/job.hpp"
 #include "jobs/stats.hpp"
 
@@ -9,6 +10,7 @@ namespace telemine::jobs {
 int run_job(const Job& job, const Comm& comm) {
   const std::string& kind = job.common().kind;
   if (kind == "stats") return run_stats(job, comm);
+  if (kind == "campaign") return run_campaign(job, comm);
   throw InternalError("no runner for job kind '" + kind + "'");
 }
 

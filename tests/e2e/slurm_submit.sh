@@ -101,3 +101,36 @@ interrupt_and_resume() {
 }
 interrupt_and_resume "$WORK/cancelled" scancel
 interrupt_and_resume "$WORK/killed" kill-9
+
+# A two-task campaign (one job file over both missions) becomes one job array and a summary
+# job after it; every task equals its direct run.
+mp 2 generate --archive "$WORK/two" --missions 2 --params 20 --days 2 --rate 60s --seed 9 --quiet
+cat > "$WORK/daily.ini" <<EOT
+kind = stats
+archive = $WORK/two
+mission = SYN1
+output = $WORK/unused
+[stats]
+bucket = 1d
+EOT
+cat > "$WORK/campaign.ini" <<EOT
+kind = campaign
+archive = $WORK/two
+jobs = daily.ini
+missions = *
+output = $WORK/campaign
+[slurm]
+ntasks-per-node = 2
+time = 00:05:00
+EOT
+id=$(tm submit "$WORK/campaign.ini" 2> "$WORK/submit.err")
+grep -q "2 tasks in job array $id; summary job" "$WORK/submit.err" || fail "campaign submit: $(cat "$WORK/submit.err")"
+for _ in $(seq 600); do [ -f "$WORK/campaign/campaign.csv" ] && break; sleep 0.2; done
+[ -f "$WORK/campaign/campaign.csv" ] || fail "the summary job wrote no campaign.csv"
+[ "$(grep -c ',completed,0$' "$WORK/campaign/campaign.csv")" -eq 2 ] || fail "campaign: $(cat "$WORK/campaign/campaign.csv")"
+grep -q '"tasks_completed": 2' "$WORK/campaign/product.json" || fail "campaign product.json"
+for m in SYN1 SYN2; do
+  mp 2 run "$WORK/daily.ini" --mission "$m" --output "$WORK/direct-$m" --quiet > /dev/null
+  cmp "$WORK/direct-$m/stats.csv" "$WORK/campaign/daily-$m/stats.csv" || fail "campaign task for $m differs from its direct run"
+done
+pass "a two-task campaign as a job array with a summary job"

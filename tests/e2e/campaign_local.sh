@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# A campaign run directly (no Slurm): every task runs on the same ranks, a failed task is
+# recorded and the next one runs, and the summary lists every task with its state.
+source "$(dirname "$0")/lib.sh"
+mp 2 generate --archive "$WORK/archive" --missions 2 --params 20 --days 2 --rate 60s --seed 2 --quiet
+part=$(find "$WORK/archive/SYN2" -name 'SYN2_2026-01-02.h5')
+head -c 1000 "$part" > "$part.cut" && mv "$part.cut" "$part"   # SYN2's task will fail
+mkdir -p "$WORK/jobs"
+cat > "$WORK/jobs/hourly.ini" <<EOT
+kind = stats
+archive = $WORK/archive
+mission = SYN1
+output = $WORK/unused
+[stats]
+bucket = 1h
+EOT
+cat > "$WORK/jobs/campaign.ini" <<EOT
+kind = campaign
+jobs = hourly.ini
+missions = SYN1, SYN2
+output = $WORK/out
+EOT
+rc=0
+mp 2 run "$WORK/jobs/campaign.ini" --quiet > "$WORK/run.txt" 2> "$WORK/run.err" || rc=$?
+[ "$rc" -eq 1 ] || fail "a campaign with a failed task must exit 1, got $rc"
+grep -q "campaign task 1 (hourly.ini, SYN2) failed: .*SYN2_2026-01-02.h5" "$WORK/run.err" || fail "failure not reported: $(cat "$WORK/run.err")"
+grep -q "^0,.*,SYN1,.*,completed,0$" "$WORK/out/campaign.csv" || fail "SYN1 task: $(cat "$WORK/out/campaign.csv")"
+grep -q "^1,.*,SYN2,.*,failed,1$" "$WORK/out/campaign.csv" || fail "SYN2 task: $(cat "$WORK/out/campaign.csv")"
+[ -s "$WORK/out/hourly-SYN1/stats.csv" ] || fail "the completed task has no outputs"
+grep -q '"tasks_failed": 1' "$WORK/out/product.json" || fail "product.json"
+pass "local campaign: one task completed, one failed, both listed"
+
+# Keys of a campaign are checked like any job's.
+printf 'kind = campaign\njobs = nope.ini\noutput = %s\n' "$WORK/x" > "$WORK/jobs/bad.ini"
+expect_fail 2 "bad.ini:2: key 'jobs': no job file" tm run "$WORK/jobs/bad.ini"
+printf 'kind = stats\narchive = a\nmission = M\noutput = o\njobs = x.ini\n' > "$WORK/jobs/bad2.ini"
+expect_fail 2 "bad2.ini:5: key 'jobs': only a campaign has this key" tm run "$WORK/jobs/bad2.ini"
