@@ -43,11 +43,18 @@ if [ -f "$SMAP" ]; then
   rm -rf "$OUT/smap-src"
 fi
 
+step "campaign: daily statistics of every mission, one task per mission (jobfiles/campaign-daily.ini)"
+"${MPI[@]}" "$TM" run jobfiles/campaign-daily.ini --archive "$OUT/archive" --output "$OUT/campaign-daily" --quiet
+sed "s/^/  /" "$OUT/campaign-daily/campaign.csv"
+
 step "done"
 cat <<EOT
 archive:        $OUT/archive   (one folder per mission: catalog.h5 and YYYY/MM/MISSION_YYYY-MM-DD.h5)
 ground truth:   $OUT/archive/truth.json   (planted dependencies and anomalies)
 samples (CSV):  $OUT/bus-current.csv
 statistics:     $OUT/stats-hourly/{stats.csv,stats.h5,product.json}, $OUT/stats-daily/
+campaign:       $OUT/campaign-daily/{campaign.csv,product.json} and one folder per task
+on Slurm:       slurm/local-cluster.sh start /tmp/tm-slurm; eval "$(slurm/local-cluster.sh env /tmp/tm-slurm)";
+                $TM submit jobfiles/campaign-daily.ini --archive $OUT/archive --output $OUT/campaign-slurm
 try:            $TM info --archive $OUT/archive --mission SYN1
 EOT

@@ -111,6 +111,18 @@ void write_summary(const Job& campaign, const std::vector<CampaignTask>& tasks) 
 int run_campaign(const Job& campaign, const Comm& comm) {
   std::vector<CampaignTask> tasks;
   comm.run_phase([&] { tasks = campaign_tasks(campaign); });
+  if (campaign.dry_run()) {
+    // Each task's own plan, and nothing written: a bad task fails the dry run as it would the run.
+    for (const auto& t : tasks) {
+      if (comm.is_root())
+        std::printf("task %d: %s%s -> %s\n", t.index, t.job_file.c_str(),
+                    t.mission.empty() ? "" : (" (" + t.mission + ")").c_str(), t.output.c_str());
+      std::vector<std::string> args = t.overrides;
+      args.push_back("--dry-run");
+      run_job(Job::parse(t.job_file, args), comm);
+    }
+    return 0;
+  }
   int failures = 0;
   if (!campaign.summary_only()) {
     for (const auto& t : tasks) {

@@ -62,8 +62,12 @@ std::string sbatch_options(const Job& job, bool only_placement = false) {
 }
 
 std::string run_command(const fs::path& binary, const fs::path& job_file, const std::vector<std::string>& overrides) {
-  std::string cmd = "srun --mpi=pmix " + quote(binary.string()) + " run " + quote(job_file.string());
-  for (const auto& o : overrides) cmd += " " + quote(o);
+  // Appended piece by piece: `"literal" + std::string&&` trips GCC 12's -Wrestrict false positive.
+  std::string cmd = "srun --mpi=pmix ";
+  cmd += quote(binary.string());
+  cmd += " run ";
+  cmd += quote(job_file.string());
+  for (const auto& o : overrides) (cmd += " ") += quote(o);
   return cmd;
 }
 
@@ -109,6 +113,16 @@ std::string campaign_script(const Job& job, const fs::path& job_file, const std:
                              quote((output / ".status").string()) + "/$SLURM_ARRAY_TASK_ID"}});
 }
 
+// The campaign file with the overrides it was submitted with (so the summary reads the same
+// output folder), in one process.
+std::string summary_command(const Job& job, const fs::path& job_file, const fs::path& binary, const fs::path& workdir) {
+  std::string cmd = quote(binary.string());
+  cmd += " run ";
+  cmd += quote(fs::absolute(workdir / job_file).lexically_normal().string());
+  for (const auto& o : job.overrides()) (cmd += " ") += quote(o);
+  return cmd + " --summary";
+}
+
 std::string summary_script(const Job& job, const fs::path& job_file, const fs::path& binary, const fs::path& workdir) {
   const fs::path output = fs::absolute(workdir / job.common().output).lexically_normal();
   return fill(sbatch_template(),
@@ -118,8 +132,7 @@ std::string summary_script(const Job& job, const fs::path& job_file, const fs::p
                {"LOG", (output / "slurm-%j-summary.out").string()},
                {"SBATCH_OPTIONS", "#SBATCH --ntasks=1\n" + sbatch_options(job, true)},
                {"TASK", ""},
-               {"COMMAND", quote(binary.string()) + " run " + quote(fs::absolute(workdir / job_file).lexically_normal().string()) +
-                               " --summary"},
+               {"COMMAND", summary_command(job, job_file, binary, workdir)},
                {"AFTER", ""}});
 }
 

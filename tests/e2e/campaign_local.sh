@@ -35,3 +35,17 @@ printf 'kind = campaign\njobs = nope.ini\noutput = %s\n' "$WORK/x" > "$WORK/jobs
 expect_fail 2 "bad.ini:2: key 'jobs': no job file" tm run "$WORK/jobs/bad.ini"
 printf 'kind = stats\narchive = a\nmission = M\noutput = o\njobs = x.ini\n' > "$WORK/jobs/bad2.ini"
 expect_fail 2 "bad2.ini:5: key 'jobs': only a campaign has this key" tm run "$WORK/jobs/bad2.ini"
+
+# A dry run prints every task's plan and writes nothing.
+mp 2 run "$WORK/jobs/campaign.ini" --output "$WORK/dry" --dry-run > "$WORK/dry.txt"
+grep -q "^task 1: .*hourly.ini (SYN2) -> $WORK/dry/hourly-SYN2" "$WORK/dry.txt" || fail "dry run: $(cat "$WORK/dry.txt")"
+grep -q "^rank 1: " "$WORK/dry.txt" || fail "dry run prints no plan"
+[ ! -e "$WORK/dry" ] || fail "a dry run wrote $(ls -A "$WORK/dry")"
+pass "campaign dry run"
+
+# Submitted with overrides, the summary job reads the same output folder as the array tasks.
+tm submit "$WORK/jobs/campaign.ini" --output "$WORK/elsewhere" --dry-run > "$WORK/sub.txt"
+grep -q "run '$WORK/jobs/campaign.ini' '--output' '$WORK/elsewhere' --summary" "$WORK/sub.txt" || fail "summary command: $(grep summary "$WORK/sub.txt")"
+grep -q -- "--output=$WORK/elsewhere/hourly-SYN1" "$WORK/sub.txt" || fail "tasks.tsv"
+[ ! -e "$WORK/elsewhere" ] || fail "a dry-run submit wrote files"
+pass "campaign submit dry run keeps the overrides"
