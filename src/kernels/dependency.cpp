@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 namespace telemine::kernels {
@@ -54,137 +55,262 @@ void encode(std::span<const double> values, std::span<const double> edges, std::
   }
 }
 
-void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
-                  std::int64_t lag, std::span<std::int64_t> counts) {
-  const auto na = static_cast<std::int64_t>(a.size()), nb = static_cast<std::int64_t>(b.size());
-  const std::int64_t first = std::max<std::int64_t>(0, -lag);
-  const std::int64_t last = std::min(na, nb - lag);  // exclusive
-  if (last <= first) return;
-  // Four sub-histograms, one per t mod 4: telemetry repeats the same bin pair for long runs, and
-  // one histogram would then wait on its own previous increment of the same counter.
+namespace {
+
+// Codes below 16 a side: eight joint codes (a << 4 | b) per 64-bit word, counted into eight
+// sub-histograms of 256 cells (telemetry repeats the same bin pair for long runs, and one
+// histogram would wait on its own previous increment of the same counter). A missing code
+// (0xFF) is masked to 15 and counted like the others; the pairs it touched are taken back
+// afterwards, found with memchr, which scans for them at memory speed.
+void joint_counts_nibbles(const std::uint8_t* a, const std::uint8_t* b, std::int64_t n, int bins_a, int bins_b,
+                          std::span<std::int64_t> counts) {
+  constexpr std::uint64_t kLow = 0x0F0F0F0F0F0F0F0FULL;
+  alignas(64) std::uint32_t h[8][256];
+  std::int64_t total[256] = {};
+  constexpr std::int64_t kBlock = std::int64_t{1} << 30;  // a sub-histogram gets at most 2^27 per block
+  for (std::int64_t begin = 0; begin < n; begin += kBlock) {
+    const std::int64_t end = std::min(n, begin + kBlock);
+    std::memset(h, 0, sizeof h);
+    std::int64_t t = begin;
+    for (; t + 8 <= end; t += 8) {
+      std::uint64_t x, y;
+      std::memcpy(&x, a + t, 8);
+      std::memcpy(&y, b + t, 8);
+      const std::uint64_t j = (x & kLow) << 4 | (y & kLow);
+      ++h[0][j & 255];
+      ++h[1][(j >> 8) & 255];
+      ++h[2][(j >> 16) & 255];
+      ++h[3][(j >> 24) & 255];
+      ++h[4][(j >> 32) & 255];
+      ++h[5][(j >> 40) & 255];
+      ++h[6][(j >> 48) & 255];
+      ++h[7][j >> 56];
+    }
+    for (; t < end; ++t) ++h[0][(a[t] & 15) << 4 | (b[t] & 15)];
+    for (int c = 0; c < 256; ++c)
+      total[c] += std::int64_t{h[0][c]} + h[1][c] + h[2][c] + h[3][c] + h[4][c] + h[5][c] + h[6][c] + h[7][c];
+  }
+  auto take_back = [&](const std::uint8_t* side, bool skip_if_a_missing) {
+    for (const std::uint8_t* p = side; (p = static_cast<const std::uint8_t*>(std::memchr(p, kMissing, side + n - p)));
+         ++p) {
+      const std::int64_t t = p - side;
+      if (skip_if_a_missing && a[t] == kMissing) continue;  // already taken back
+      --total[(a[t] & 15) << 4 | (b[t] & 15)];
+    }
+  };
+  if (n > 0) {
+    take_back(a, false);
+    take_back(b, true);
+  }
+  for (int u = 0; u < bins_a; ++u)
+    for (int v = 0; v < bins_b; ++v) counts[static_cast<std::size_t>(u * bins_b + v)] += total[u << 4 | v];
+}
+
+// Any number of bins: four sub-histograms; a pair with a missing side lands in an extra cell,
+// counted and discarded, so the loop has no branch.
+void joint_counts_wide(const std::uint8_t* a, const std::uint8_t* b, std::int64_t n, int bins_a, int bins_b,
+                       std::span<std::int64_t> counts) {
   const int cells = bins_a * bins_b;
   std::vector<std::uint32_t> h(static_cast<std::size_t>(4 * (cells + 1)), 0);
   std::uint32_t* h0 = h.data();
   std::uint32_t* h1 = h0 + cells + 1;
   std::uint32_t* h2 = h1 + cells + 1;
   std::uint32_t* h3 = h2 + cells + 1;
-  // A pair with a missing side lands in the extra cell `cells`, counted but discarded: no branch.
   auto cell = [&](std::int64_t t) -> std::uint32_t {
-    const std::uint8_t x = a[static_cast<std::size_t>(t)], y = b[static_cast<std::size_t>(t + lag)];
+    const std::uint8_t x = a[t], y = b[t];
     return (x == kMissing) | (y == kMissing) ? static_cast<std::uint32_t>(cells)
                                              : static_cast<std::uint32_t>(x * bins_b + y);
   };
-  auto flush = [&] {
-    for (int c = 0; c < cells; ++c)
-      counts[c] += static_cast<std::int64_t>(h0[c]) + h1[c] + h2[c] + h3[c];
+  constexpr std::int64_t kBlock = std::int64_t{1} << 30;
+  for (std::int64_t begin = 0; begin < n; begin += kBlock) {
+    const std::int64_t end = std::min(n, begin + kBlock);
     std::fill(h.begin(), h.end(), 0u);
-  };
-  constexpr std::int64_t kFlushEvery = std::int64_t{1} << 30;  // well below 2^32 per counter
-  std::int64_t t = first;
-  while (t < last) {
-    const std::int64_t stop = std::min(last, t + kFlushEvery);
-    for (; t + 4 <= stop; t += 4) {
+    std::int64_t t = begin;
+    for (; t + 4 <= end; t += 4) {
       ++h0[cell(t)];
       ++h1[cell(t + 1)];
       ++h2[cell(t + 2)];
       ++h3[cell(t + 3)];
     }
-    for (; t < stop; ++t) ++h0[cell(t)];
-    flush();
+    for (; t < end; ++t) ++h0[cell(t)];
+    for (int c = 0; c < cells; ++c) counts[c] += static_cast<std::int64_t>(h0[c]) + h1[c] + h2[c] + h3[c];
   }
 }
 
-MutualInformation mutual_information(std::span<const std::int64_t> counts, int bins_a, int bins_b) {
+}  // namespace
+
+void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
+                  std::int64_t lag, std::span<std::int64_t> counts) {
+  const auto na = static_cast<std::int64_t>(a.size()), nb = static_cast<std::int64_t>(b.size());
+  const std::int64_t first = std::max<std::int64_t>(0, -lag);
+  const std::int64_t last = std::min(na, nb - lag);  // exclusive
+  if (last <= first) return;
+  const std::uint8_t* pa = a.data() + first;
+  const std::uint8_t* pb = b.data() + first + lag;
+  if (bins_a <= 16 && bins_b <= 16)
+    joint_counts_nibbles(pa, pb, last - first, bins_a, bins_b, counts);
+  else
+    joint_counts_wide(pa, pb, last - first, bins_a, bins_b, counts);
+}
+
+std::vector<double> xlogx_table(std::int64_t n) {
+  std::vector<double> t(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
+  t[0] = 0;
+  for (std::int64_t c = 1; c < n; ++c) t[c] = static_cast<double>(c) * std::log(static_cast<double>(c));
+  return t;
+}
+
+MutualInformation mutual_information(std::span<const std::int64_t> counts, int bins_a, int bins_b,
+                                     std::span<const double> xlogx) {
   MutualInformation m;
-  std::vector<std::int64_t> ra(static_cast<std::size_t>(bins_a), 0), cb(static_cast<std::size_t>(bins_b), 0);
+  std::int64_t ra[kMaxBins] = {}, cb[kMaxBins] = {};
+  auto clogc = [&](std::int64_t c) {
+    return c < static_cast<std::int64_t>(xlogx.size()) ? xlogx[c]
+                                                       : (c > 0 ? static_cast<double>(c) * std::log(static_cast<double>(c)) : 0.0);
+  };
+  double joint = 0;  // sum c log c over the cells
   for (int i = 0; i < bins_a; ++i)
     for (int j = 0; j < bins_b; ++j) {
       const auto c = counts[static_cast<std::size_t>(i * bins_b + j)];
       ra[i] += c;
       cb[j] += c;
       m.n += c;
+      joint += clogc(c);
     }
   if (m.n == 0) return m;
-  const double n = static_cast<double>(m.n);
-  auto entropy = [&](const std::vector<std::int64_t>& marginal, int& used) {
-    double h = 0;
-    for (auto c : marginal)
-      if (c > 0) {
-        const double p = static_cast<double>(c) / n;
-        h -= p * std::log(p);
-        ++used;
-      }
-    return h;
-  };
-  m.h_a = entropy(ra, m.rows);
-  m.h_b = entropy(cb, m.cols);
-  double mi = 0;
-  for (int i = 0; i < bins_a; ++i)
-    for (int j = 0; j < bins_b; ++j) {
-      const auto c = counts[static_cast<std::size_t>(i * bins_b + j)];
-      if (c == 0) continue;
-      const double p = static_cast<double>(c) / n;
-      mi += p * std::log(static_cast<double>(c) * n / (static_cast<double>(ra[i]) * static_cast<double>(cb[j])));
-    }
-  m.mi = std::max(0.0, mi);
+  // With N = n log n: H(a) = (N - sum r log r) / n, H(a,b) = (N - sum c log c) / n,
+  // MI = H(a) + H(b) - H(a,b).
+  const double n = static_cast<double>(m.n), nlogn = clogc(m.n);
+  double rows = 0, cols = 0;
+  for (int i = 0; i < bins_a; ++i) {
+    rows += clogc(ra[i]);
+    m.rows += ra[i] > 0;
+  }
+  for (int j = 0; j < bins_b; ++j) {
+    cols += clogc(cb[j]);
+    m.cols += cb[j] > 0;
+  }
+  m.h_a = std::max(0.0, (nlogn - rows) / n);
+  m.h_b = std::max(0.0, (nlogn - cols) / n);
+  m.mi = std::max(0.0, (joint - rows - cols + nlogn) / n);
   m.nmi = m.h_a > 0 && m.h_b > 0 ? std::min(1.0, m.mi / std::sqrt(m.h_a * m.h_b)) : 0.0;
   return m;
 }
 
-std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, int max_lag) {
-  double sum = 0, sq = 0;
-  std::int64_t n = 0;
+std::vector<std::int64_t> coarse_counts(std::span<const std::int64_t> counts, int bins_a, int bins_b, int groups,
+                                        int& groups_a, int& groups_b) {
+  groups_a = std::min(groups, bins_a);
+  groups_b = std::min(groups, bins_b);
+  std::vector<std::int64_t> out(static_cast<std::size_t>(groups_a * groups_b), 0);
+  for (int i = 0; i < bins_a; ++i) {
+    const int gi = i * groups_a / bins_a;
+    for (int j = 0; j < bins_b; ++j)
+      out[static_cast<std::size_t>(gi * groups_b + j * groups_b / bins_b)] += counts[static_cast<std::size_t>(i * bins_b + j)];
+  }
+  return out;
+}
+
+std::vector<std::int64_t> autocorrelation_lags(std::int64_t n) {
+  std::vector<std::int64_t> lags;
+  for (std::int64_t k = 1; k <= std::min<std::int64_t>(16, n - 1); ++k) lags.push_back(k);
+  for (double k = 20; k <= static_cast<double>(n) / 4; k *= 1.25) lags.push_back(static_cast<std::int64_t>(k));
+  return lags;
+}
+
+std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, std::span<const std::int64_t> lags) {
+  std::vector<double> rho(lags.size(), 0.0);
+  double sum = 0;
+  std::int64_t present = 0;
   for (auto c : codes)
     if (c != kMissing) {
       sum += c;
-      sq += static_cast<double>(c) * c;
-      ++n;
+      ++present;
     }
-  std::vector<double> rho(static_cast<std::size_t>(std::max(0, max_lag)), 0.0);
-  if (n < 2) return rho;
-  const double mean = sum / static_cast<double>(n);
-  const double var = sq / static_cast<double>(n) - mean * mean;
+  if (present < 2) return rho;
+  const double mean = sum / static_cast<double>(present);
+  std::vector<double> y(codes.size());
+  double var = 0;
+  for (std::size_t t = 0; t < codes.size(); ++t) {
+    y[t] = codes[t] == kMissing ? 0.0 : codes[t] - mean;
+    var += y[t] * y[t];
+  }
   if (var <= 0) return rho;
-  for (int k = 1; k <= max_lag; ++k) {
-    double acc = 0;
-    std::int64_t m = 0;
-    for (std::size_t t = 0; t + static_cast<std::size_t>(k) < codes.size(); ++t) {
-      const auto x = codes[t], y = codes[t + static_cast<std::size_t>(k)];
-      if (x == kMissing || y == kMissing) continue;
-      acc += (x - mean) * (y - mean);
-      ++m;
-    }
-    rho[static_cast<std::size_t>(k - 1)] = m ? acc / static_cast<double>(m) / var : 0.0;
+  const auto n = static_cast<std::int64_t>(y.size());
+  for (std::size_t i = 0; i < lags.size(); ++i) {
+    const std::int64_t k = lags[i];
+    if (k >= n) break;
+    // Four accumulators: a dependency chain through one would cost 4 cycles a term.
+    double acc[4] = {0, 0, 0, 0};
+    std::int64_t t = 0;
+    for (; t + 4 <= n - k; t += 4)
+      for (int j = 0; j < 4; ++j) acc[j] += y[t + j] * y[t + j + k];
+    for (; t < n - k; ++t) acc[0] += y[t] * y[t + k];
+    rho[i] = (acc[0] + acc[1] + acc[2] + acc[3]) / var;
   }
   return rho;
 }
 
-double effective_pairs(std::int64_t n, std::span<const double> rho_a, std::span<const double> rho_b) {
-  double s = 0;
-  for (std::size_t k = 0; k < std::min(rho_a.size(), rho_b.size()); ++k) {
-    const double term = rho_a[k] * rho_b[k];
-    if (term <= 0) break;  // past the correlated range; noise terms would only add variance
-    s += term;
-  }
-  return std::min(static_cast<double>(n), static_cast<double>(n) / (1.0 + 2.0 * s));
+double effective_pairs(std::int64_t n, std::span<const std::int64_t> lags, std::span<const double> rho_a,
+                       std::span<const double> rho_b) {
+  return std::min(static_cast<double>(n), static_cast<double>(n) / variance_inflation(lags, rho_a, rho_b));
 }
 
-double mi_p_value(const MutualInformation& m, double n_eff) {
+double variance_inflation(std::span<const std::int64_t> lags, std::span<const double> rho_a,
+                          std::span<const double> rho_b) {
+  double s = 0;
+  double prev_term = 0;
+  std::int64_t prev_lag = 0;
+  for (std::size_t i = 0; i < std::min({lags.size(), rho_a.size(), rho_b.size()}); ++i) {
+    const double term = rho_a[i] * rho_b[i];
+    if (term <= 0) break;  // past the correlated range; noise terms would only add variance
+    const auto gap = static_cast<double>(lags[i] - prev_lag);
+    // Lags prev+1 .. lags[i] under the straight line between the two measured terms.
+    s += i == 0 ? term * gap : gap * term + (gap - 1) * (prev_term - term) / 2;
+    prev_term = term;
+    prev_lag = lags[i];
+  }
+  return 1.0 + 2.0 * s;
+}
+
+PairMeasure measure_pair(std::span<const std::int64_t> counts, int bins_a, int bins_b, double inflation,
+                         std::span<const double> xlogx) {
+  PairMeasure r;
+  r.mi = mutual_information(counts, bins_a, bins_b, xlogx);
+  int ga = 0, gb = 0;
+  const auto coarse = coarse_counts(counts, bins_a, bins_b, kTestGroups, ga, gb);
+  const auto cm = mutual_information(coarse, ga, gb, xlogx);
+  r.significance = mi_significance(cm, static_cast<double>(cm.n) / std::max(1.0, inflation));
+  return r;
+}
+
+Significance mi_significance(const MutualInformation& m, double n_eff) {
+  Significance s;
   const int df = (m.rows - 1) * (m.cols - 1);
-  if (df <= 0 || n_eff <= 0 || m.mi <= 0) return 1.0;
-  return boost::math::gamma_q(df / 2.0, n_eff * m.mi);  // P(chi2_df >= 2 n_eff mi)
+  if (df <= 0 || n_eff <= 0 || m.mi <= 0) return s;
+  const double a = df / 2.0, x = n_eff * m.mi;  // P(chi2_df >= 2x) = Q(df/2, x)
+  s.p = boost::math::gamma_q(a, x);
+  if (s.p > 1e-300) {
+    s.score = -std::log10(s.p);
+  } else {
+    // Far in the tail: log Q(a, x) = (a - 1) log x - x - lgamma(a) + log(1 + (a-1)/x + ...).
+    s.score = -((a - 1) * std::log(x) - x - std::lgamma(a) + std::log1p((a - 1) / x)) / std::log(10.0);
+  }
+  return s;
+}
+
+double benjamini_hochberg_threshold(std::vector<double> p, std::int64_t m_total, double alpha) {
+  std::sort(p.begin(), p.end());
+  double threshold = -1;
+  for (std::size_t k = 1; k <= p.size(); ++k)
+    if (p[k - 1] <= alpha * static_cast<double>(k) / static_cast<double>(m_total)) threshold = p[k - 1];
+  return threshold;
 }
 
 std::vector<bool> benjamini_hochberg(std::span<const double> p, double alpha) {
-  const std::size_t n = p.size();
-  std::vector<std::size_t> order(n);
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](auto x, auto y) { return p[x] < p[y]; });
-  std::size_t k_max = 0;  // the largest k with p_(k) <= alpha k / n
-  for (std::size_t k = 1; k <= n; ++k)
-    if (p[order[k - 1]] <= alpha * static_cast<double>(k) / static_cast<double>(n)) k_max = k;
-  std::vector<bool> out(n, false);
-  for (std::size_t k = 0; k < k_max; ++k) out[order[k]] = true;
+  const double threshold = benjamini_hochberg_threshold(std::vector<double>(p.begin(), p.end()),
+                                                        static_cast<std::int64_t>(p.size()), alpha);
+  std::vector<bool> out(p.size(), false);
+  for (std::size_t i = 0; i < p.size(); ++i) out[i] = p[i] <= threshold;
   return out;
 }
 

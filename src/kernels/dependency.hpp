@@ -36,9 +36,15 @@ std::vector<double> equal_frequency_edges(std::span<const double> sorted, int bi
 void encode(std::span<const double> values, std::span<const double> edges, std::span<std::uint8_t> codes);
 
 /// Adds to `counts` (bins_a x bins_b, row-major) the pairs (a[t], b[t + lag]) over every t where
-/// both are present (not kMissing). A negative lag pairs a[t] with b[t - |lag|].
+/// both are present (not kMissing). A negative lag pairs a[t] with b[t - |lag|]. With at most 16
+/// bins a side (the usual case) this runs the byte-histogram kernel: eight joint codes per 64-bit
+/// word and eight sub-histograms, about 2x the obvious loop.
 void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
                   std::int64_t lag, std::span<std::int64_t> counts);
+
+/// x log x for x = 0 .. n-1 (0 log 0 = 0): mutual_information() looks entropies up instead of
+/// taking 300 logarithms per table.
+std::vector<double> xlogx_table(std::int64_t n);
 
 struct MutualInformation {
   double mi = 0;    ///< nats
@@ -49,19 +55,58 @@ struct MutualInformation {
   int rows = 0;         ///< bins of a that occur
   int cols = 0;         ///< bins of b that occur
 };
-MutualInformation mutual_information(std::span<const std::int64_t> counts, int bins_a, int bins_b);
+/// Plug-in mutual information of a joint count table. `xlogx` (from xlogx_table) is used for the
+/// counts it covers.
+MutualInformation mutual_information(std::span<const std::int64_t> counts, int bins_a, int bins_b,
+                                     std::span<const double> xlogx = {});
 
-/// Autocorrelation of the present values of a coded series at lags 1 .. max_lag (codes used as
-/// numbers: ranks of the bins), over pairs where both points are present.
-std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, int max_lag);
+/// The table with consecutive bins merged into at most `groups` groups a side (equal-frequency
+/// bins merge into coarser equal-frequency bins): the significance test runs on it, because a
+/// 16 x 16 table has 225 degrees of freedom and autocorrelated telemetry has few effective samples.
+std::vector<std::int64_t> coarse_counts(std::span<const std::int64_t> counts, int bins_a, int bins_b, int groups,
+                                        int& groups_a, int& groups_b);
+
+/// The lags at which autocorrelation is measured for a series of n grid points: every lag up to
+/// 16, then geometrically (x1.25) up to n/4.
+std::vector<std::int64_t> autocorrelation_lags(std::int64_t n);
+
+/// Autocorrelation of a coded series (codes used as numbers: ranks of the bins) at `lags`: the
+/// usual biased estimator, sum (x_t - m)(x_t+k - m) / sum (x_t - m)^2, with missing points at 0.
+std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, std::span<const std::int64_t> lags);
 
 /// Effective number of independent pairs for two autocorrelated series (Bartlett):
-/// n / (1 + 2 sum_k rho_a(k) rho_b(k)), summed while the terms stay positive. Never above n.
-double effective_pairs(std::int64_t n, std::span<const double> rho_a, std::span<const double> rho_b);
+/// n / (1 + 2 sum_k rho_a(k) rho_b(k)), the sum taken over every lag k >= 1 (interpolated
+/// linearly between the measured `lags`) while its terms stay positive. Never above n.
+double effective_pairs(std::int64_t n, std::span<const std::int64_t> lags, std::span<const double> rho_a,
+                       std::span<const double> rho_b);
 
-/// p-value of the G-test on `mi` with `n_eff` effective pairs: 2 n_eff mi ~ chi2((rows-1)(cols-1))
-/// under independence. 1 when there is nothing to test.
-double mi_p_value(const MutualInformation& m, double n_eff);
+struct Significance {
+  double p = 1;      ///< P(chi2_df >= 2 n_eff mi)
+  double score = 0;  ///< -log10 p, computed in log space so that it does not saturate at 1e-308
+};
+/// G-test on `m` (a coarse table) with `n_eff` effective pairs: 2 n_eff mi ~ chi2((rows-1)(cols-1))
+/// under independence. p = 1 when there is nothing to test.
+Significance mi_significance(const MutualInformation& m, double n_eff);
+
+/// Groups a side of the table the significance test runs on (see coarse_counts).
+inline constexpr int kTestGroups = 4;
+
+/// Variance inflation 1 + 2 sum_k rho_a(k) rho_b(k) of effective_pairs(): n_eff = n / inflation.
+double variance_inflation(std::span<const std::int64_t> lags, std::span<const double> rho_a,
+                          std::span<const double> rho_b);
+
+struct PairMeasure {
+  MutualInformation mi;       ///< on the full table
+  Significance significance;  ///< G-test on the coarse table with n / inflation effective pairs
+};
+/// The whole measure of one pair at one lag, from its joint counts.
+PairMeasure measure_pair(std::span<const std::int64_t> counts, int bins_a, int bins_b, double inflation,
+                         std::span<const double> xlogx = {});
+
+/// Benjamini-Hochberg at false discovery rate `alpha` over `m_total` tests of which `p` are the
+/// p-values up to alpha (the others cannot be discoveries): the largest p-value that is one, or
+/// -1 when none is.
+double benjamini_hochberg_threshold(std::vector<double> p, std::int64_t m_total, double alpha);
 
 /// Benjamini-Hochberg at false discovery rate `alpha`: which of `p` are discoveries.
 std::vector<bool> benjamini_hochberg(std::span<const double> p, double alpha);

@@ -30,9 +30,11 @@ Measure measure(const std::vector<double>& x, const std::vector<double>& y, std:
   const auto a = code(x, 16), b = code(y, 16);
   std::vector<std::int64_t> counts(16 * 16, 0);
   joint_counts(a, b, 16, 16, lag, counts);
-  const auto m = mutual_information(counts, 16, 16);
-  const auto ra = autocorrelation(a, 500), rb = autocorrelation(b, 500);
-  return {m.mi, m.nmi, mi_p_value(m, effective_pairs(m.n, ra, rb)), mi_p_value(m, static_cast<double>(m.n))};
+  const auto lags = autocorrelation_lags(static_cast<std::int64_t>(a.size()));
+  const auto ra = autocorrelation(a, lags), rb = autocorrelation(b, lags);
+  const auto m = measure_pair(counts, 16, 16, variance_inflation(lags, ra, rb));
+  const auto iid = measure_pair(counts, 16, 16, 1.0);
+  return {m.mi.mi, m.mi.nmi, m.significance.p, iid.significance.p};
 }
 
 std::vector<double> ar1(double phi, std::size_t n, unsigned seed) {
@@ -161,4 +163,68 @@ TEST(FalseDiscoveryRate, BenjaminiHochberg) {
   EXPECT_EQ(benjamini_hochberg(p, 0.05), (std::vector<bool>{true, true, true, false, true}));
   EXPECT_EQ(benjamini_hochberg(p, 0.001), (std::vector<bool>{false, false, false, false, true}));
   EXPECT_TRUE(benjamini_hochberg(std::vector<double>{}, 0.05).empty());
+}
+
+TEST(JointCounts, NibbleKernelMatchesANaiveCountOnLongRunsAndOddSizes) {
+  // The 16-bin fast path: runs of one code, missing points inside 8-byte words, odd tails.
+  std::mt19937 rng(11);
+  for (std::size_t n : {0, 1, 7, 8, 9, 1000, 4099}) {
+    std::vector<std::uint8_t> a(n), b(n);
+    std::uint8_t x = 0, y = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      if (rng() % 20 == 0) x = rng() % 16;
+      if (rng() % 30 == 0) y = rng() % 16;
+      a[t] = rng() % 50 == 0 ? kMissing : x;
+      b[t] = rng() % 70 == 0 ? kMissing : y;
+    }
+    for (std::int64_t lag : {0, 3, -9}) {
+      std::vector<std::int64_t> got(256, 0), want(256, 0);
+      joint_counts(a, b, 16, 16, lag, got);
+      for (std::int64_t t = 0; t < static_cast<std::int64_t>(n); ++t)
+        if (t + lag >= 0 && t + lag < static_cast<std::int64_t>(n) && a[t] != kMissing && b[t + lag] != kMissing)
+          ++want[a[t] * 16 + b[t + lag]];
+      EXPECT_EQ(got, want) << "n " << n << " lag " << lag;
+    }
+  }
+}
+
+TEST(MutualInformation, TableLookupEqualsDirectLogs) {
+  std::mt19937 rng(2);
+  std::vector<std::int64_t> c(12 * 9);
+  for (auto& x : c) x = rng() % 300;
+  const auto table = xlogx_table(100000);
+  const auto direct = mutual_information(c, 12, 9), looked_up = mutual_information(c, 12, 9, table);
+  EXPECT_NEAR(direct.mi, looked_up.mi, 1e-12);
+  EXPECT_NEAR(direct.h_a, looked_up.h_a, 1e-12);
+  EXPECT_EQ(direct.rows, looked_up.rows);
+}
+
+TEST(Significance, AutocorrelationOfAnAR1AndItsInflation) {
+  const auto x = ar1(0.99, 100000, 21);
+  const auto c = code(x, 16);
+  const auto lags = autocorrelation_lags(static_cast<std::int64_t>(c.size()));
+  const auto rho = autocorrelation(c, lags);
+  EXPECT_NEAR(rho[0], 0.99, 0.01);
+  // Bartlett for two AR(1) with 0.99: 1 + 2 sum 0.99^(2k) = (1 + 0.99^2) / (1 - 0.99^2) = 99.5.
+  const double inflation = variance_inflation(lags, rho, rho);
+  EXPECT_GT(inflation, 60);
+  EXPECT_LT(inflation, 160);
+  EXPECT_DOUBLE_EQ(effective_pairs(100000, lags, rho, rho), 100000 / inflation);
+}
+
+TEST(Significance, ScoreDoesNotSaturate) {
+  MutualInformation m;
+  m.rows = m.cols = 4;
+  m.mi = 0.5;
+  const auto weak = mi_significance(m, 1000), strong = mi_significance(m, 100000);
+  EXPECT_GT(weak.score, 100);
+  EXPECT_GT(strong.score, 10 * weak.score);
+  EXPECT_NEAR(weak.score, -std::log10(weak.p), 1e-6 * weak.score);
+}
+
+TEST(FalseDiscoveryRate, ThresholdFromTheSmallPValuesOnly) {
+  // 1000 tests of which only those up to alpha are passed: the same decision as the full list.
+  const std::vector<double> small = {1e-6, 2e-5, 4e-5, 0.004};
+  EXPECT_DOUBLE_EQ(benjamini_hochberg_threshold(small, 1000, 0.05), 4e-5);
+  EXPECT_EQ(benjamini_hochberg_threshold({0.02}, 1000, 0.05), -1);
 }
