@@ -234,6 +234,8 @@ const std::vector<Command>& commands() {
       {"submit", "submit a job file to Slurm (sbatch); prints the job id", cmd_submit},
       {"stats", "per-bucket statistics of parameters (the job kind `stats` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
+      {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
+       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
   };
   return list;
 }

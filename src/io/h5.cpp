@@ -136,6 +136,19 @@ void write_numeric(hid_t parent, const std::string& name, const void* data, std:
   if (!ds.close()) fail(file, name, "cannot close dataset");
 }
 
+void write_2d(hid_t parent, const std::string& name, const void* data, std::size_t rows, std::size_t cols,
+              hid_t file_type, hid_t mem_type, const std::filesystem::path& file) {
+  const hsize_t dims[2] = {rows, cols};
+  Hid space(H5Screate_simple(2, dims, nullptr));
+  Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  H5Pset_obj_track_times(dcpl, false);  // the same content gives the same bytes
+  Hid ds(check(H5Dcreate2(parent, name.c_str(), file_type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), file, name,
+               "cannot create dataset"));
+  if (rows * cols > 0)
+    check_status(H5Dwrite(ds, mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), file, name, "cannot write dataset");
+  if (!ds.close()) fail(file, name, "cannot close dataset");
+}
+
 Hid open_dataset(hid_t parent, const std::string& name, const std::filesystem::path& file) {
   return Hid(check(H5Dopen2(parent, name.c_str(), H5P_DEFAULT), file, name, "missing or unreadable dataset"));
 }
@@ -341,6 +354,19 @@ std::vector<std::string> list_group(hid_t group, const std::filesystem::path& fi
                    &names),
                file, "", "cannot list group");
   return names;
+}
+
+}  // namespace telemine::io::h5
+
+namespace telemine::io::h5 {
+
+void write_matrix(hid_t parent, const std::string& name, std::span<const double> data, std::size_t rows,
+                  std::size_t cols, const std::filesystem::path& file) {
+  write_2d(parent, name, data.data(), rows, cols, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, file);
+}
+void write_matrix(hid_t parent, const std::string& name, std::span<const std::int64_t> data, std::size_t rows,
+                  std::size_t cols, const std::filesystem::path& file) {
+  write_2d(parent, name, data.data(), rows, cols, H5T_STD_I64LE, H5T_NATIVE_INT64, file);
 }
 
 }  // namespace telemine::io::h5

@@ -77,6 +77,11 @@ void write_column(hid_t parent, const std::string& name, std::span<const double>
                   const Layout& layout, const std::filesystem::path& file);
 void write_column(hid_t parent, const std::string& name, const std::vector<std::string>& data,
                   const std::filesystem::path& file);
+/// Writes a rows x cols dataset (row-major `data`) in one call, contiguous.
+void write_matrix(hid_t parent, const std::string& name, std::span<const double> data, std::size_t rows,
+                  std::size_t cols, const std::filesystem::path& file);
+void write_matrix(hid_t parent, const std::string& name, std::span<const std::int64_t> data, std::size_t rows,
+                  std::size_t cols, const std::filesystem::path& file);
 
 /// Number of elements of a 1-d dataset.
 std::int64_t column_size(hid_t parent, const std::string& name, const std::filesystem::path& file);

@@ -109,4 +109,17 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
   return report;
 }
 
+void write_square_matrices(const std::filesystem::path& file, const std::vector<std::string>& labels,
+                           const std::vector<SquareMatrix>& matrices) {
+  h5::init();
+  h5::Hid f = h5::create_file(file);
+  h5::write_column(f, "labels", labels, file);
+  const std::size_t n = labels.size();
+  for (const auto& m : matrices) {
+    if (!m.f64.empty() || m.i64.empty()) h5::write_matrix(f, m.name, m.f64, n, n, file);
+    else h5::write_matrix(f, m.name, m.i64, n, n, file);
+  }
+  if (!f.close()) throw IoError(file.string() + ": cannot close (disk full?)");
+}
+
 }  // namespace telemine::io

@@ -44,4 +44,16 @@ CollectiveWriteReport write_table(const std::filesystem::path& file, const Comm&
                                   const std::map<std::string, std::vector<std::string>>& dictionaries,
                                   const std::map<std::string, std::string>& attributes);
 
+/// A labelled square matrix of float64 or int64 values (the one that is non-empty), row-major.
+struct SquareMatrix {
+  std::string name;
+  std::vector<double> f64;
+  std::vector<std::int64_t> i64;
+};
+
+/// One process: writes `file` with the dataset `labels` (n strings) and each matrix as an n x n
+/// dataset. Throws IoError naming the file.
+void write_square_matrices(const std::filesystem::path& file, const std::vector<std::string>& labels,
+                           const std::vector<SquareMatrix>& matrices);
+
 }  // namespace telemine::io

@@ -61,9 +61,9 @@ std::vector<ParamSpec> planted_params() {
   using K = ParamKind;
   return {
       {{"POWER_SA_I", "A", "solar array current (zero in eclipse)", "POWER", K::numeric}, Signal::solar_array_i},
-      {{"POWER_BAT_V", "V", "battery voltage (charges in sunlight)", "POWER", K::numeric}, Signal::battery_v, 4},
-      {{"THERM_HTR1_ON", "", "battery heater 1 on/off (thermostat 15-20 degC)", "THERMAL", K::state}, Signal::heater_on},
-      {{"THERM_BAT_T", "degC", "battery temperature (follows heater 1 with a lag)", "THERMAL", K::numeric}, Signal::battery_t},
+      {{"POWER_BAT_V", "V", "battery voltage (follows the solar array 10 minutes later, through the charge regulator)", "POWER", K::numeric}, Signal::battery_v, 4},
+      {{"THERM_HTR1_ON", "", "battery heater 1 on/off (commanded by the thermal timeline in 15-minute slots)", "THERMAL", K::state}, Signal::heater_on},
+      {{"THERM_BAT_T", "degC", "battery temperature (heater 1 reaches it 4 minutes later)", "THERMAL", K::numeric}, Signal::battery_t},
       {{"AOCS_MODE", "", "attitude control mode: 0 standby, 1 nominal, 2 slew, 3 safe", "AOCS", K::state}, Signal::aocs_mode},
       {{"PAYLOAD_MODE", "", "payload mode: 0 off, 1 standby, 2 science", "PAYLOAD", K::state}, Signal::payload_mode},
       {{"PAYLOAD_I", "A", "payload current (its level set by PAYLOAD_MODE)", "PAYLOAD", K::numeric}, Signal::payload_i},
@@ -177,6 +177,9 @@ struct DayModel {
     const double u = uniform(slot_hash(mseed, t, 2 * 3600, 21));
     return u < 0.03 ? 3 : u < 0.2 ? 2 : u < 0.25 ? 0 : 1;
   }
+  // Commanded, not a thermostat: a feedback loop would make the heater follow the temperature as
+  // much as the reverse, and the planted lag would not be identifiable.
+  bool heater_on(double t) const { return uniform(slot_hash(mseed, t, 15 * 60, 23)) < 0.4; }
   int payload_mode(double t) const { return static_cast<int>(slot_hash(mseed, t, 90 * 60, 22) % 3); }
   bool tx_on(double t) const {
     const double f = t / (4 * kOrbit);  // a 12-minute pass every fourth orbit
@@ -200,14 +203,14 @@ std::map<std::string, io::Series, std::less<>> make_day(const DayModel& m, const
   std::vector<double> heater(n), temp(n), charge(n), ar1(n), ar2(n), walk1(n), walk2(n);
   {
     double T = 17.5, q = 0.5, a1 = 0, a2 = 0, w1 = 0, w2 = 0;
-    bool on = false;
-    const double a_t = std::exp(-dt / 480.0), a_q = std::exp(-dt / 1200.0);
+    // Transport delays (heater to cell 240 s, array to battery 600 s) and fast responses (30 s),
+    // so that each physical dependency has the lag truth.json gives it, to within a grid step.
+    const double a_fast = std::exp(-dt / 30.0);
     for (std::int64_t i = -warm; i < n; ++i) {
       const double t = t0 + static_cast<double>(i) * dt;
-      if (T < 15) on = true;
-      if (T > 20) on = false;
-      T = a_t * T + (1 - a_t) * (m.env_temperature(t) + (on ? 12.0 : 0.0));
-      q = a_q * q + (1 - a_q) * (m.eclipse(t) ? 0.0 : 1.0);
+      const bool on = m.heater_on(t);
+      T = a_fast * T + (1 - a_fast) * (m.env_temperature(t) + (m.heater_on(t - 240) ? 12.0 : 0.0));
+      q = a_fast * q + (1 - a_fast) * (m.eclipse(t - 600) ? 0.0 : 1.0);
       const std::uint64_t k = static_cast<std::uint64_t>(index0 + i + (1LL << 40));
       a1 = 0.99 * a1 + 0.1 * normal(hash(m.mseed, 31, k));
       a2 = 0.99 * a2 + 0.1 * normal(hash(m.mseed, 32, k));

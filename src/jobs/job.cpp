@@ -28,7 +28,7 @@ struct KeySpec {
 };
 const std::vector<KeySpec>& common_keys() {
   static const std::vector<KeySpec> keys = {
-      {"kind", "job kind: stats, campaign"},
+      {"kind", "job kind: stats, dependency, campaign"},
       {"archive", "archive folder"},
       {"mission", "mission, or a comma list of missions"},
       {"params", "comma list of parameter names and glob patterns (default: all)"},
@@ -44,6 +44,17 @@ const std::vector<KeySpec>& common_keys() {
 const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   static const std::map<std::string, std::vector<KeySpec>> keys = {
       {"stats", {{"bucket", "bucket width, aligned to the Unix epoch (1min ... 1d)"}}},
+      {"dependency",
+       {{"grid", "resampling grid (a duration that divides 1d, e.g. 1min)"},
+        {"bins", "equal-frequency bins per parameter, 2 .. 64 (default 16)"},
+        {"max-lag", "largest lag tested, a duration (default 0)"},
+        {"lag-step", "step between lags tested (default: the grid)"},
+        {"mode", "all (every pair), one (target against the others) or sets (set-a against set-b)"},
+        {"target", "mode one: the parameter"},
+        {"set-a", "mode sets: names and glob patterns"},
+        {"set-b", "mode sets: names and glob patterns"},
+        {"alpha", "false discovery rate over all pairs and lags tested (default 0.01)"},
+        {"top", "partners per parameter in top.csv (default 10)"}}},
       {"slurm",
        {{"nodes", "nodes"},
         {"ntasks-per-node", "MPI ranks per node"},
@@ -57,7 +68,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   return keys;
 }
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats", "campaign"};
+  static const std::set<std::string> kinds = {"stats", "dependency", "campaign"};
   return kinds;
 }
 
@@ -219,7 +230,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: stats, campaign)");
+  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, stats)");
   const bool campaign = c.kind == "campaign";
   for (const char* key : {"jobs", "missions"})
     if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");
@@ -271,5 +282,7 @@ std::string Job::help() {
   out << "flags: --dry-run (print the plan and stop), --quiet (no progress), --summary (campaign: only the summary)\n";
   return out.str();
 }
+
+std::vector<std::string> split_comma_list(const std::string& text) { return split_list(text); }
 
 }  // namespace telemine::jobs

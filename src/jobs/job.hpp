@@ -76,6 +76,9 @@ class Job {
   bool summary_only_ = false;
 };
 
+/// A comma list as job files write it: items trimmed, empty ones dropped.
+std::vector<std::string> split_comma_list(const std::string& text);
+
 /// True when `name` matches the glob `pattern` (`*`, `?`, `[...]`).
 bool glob_match(const std::string& pattern, const std::string& name);
 

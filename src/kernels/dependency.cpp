@@ -261,8 +261,10 @@ double variance_inflation(std::span<const std::int64_t> lags, std::span<const do
   double prev_term = 0;
   std::int64_t prev_lag = 0;
   for (std::size_t i = 0; i < std::min({lags.size(), rho_a.size(), rho_b.size()}); ++i) {
+    // Up to the first zero crossing of either autocorrelation: past it, estimates are noise, and
+    // a periodic component both series share (the orbit) is dependence, not chance.
+    if (rho_a[i] <= 0 || rho_b[i] <= 0) break;
     const double term = rho_a[i] * rho_b[i];
-    if (term <= 0) break;  // past the correlated range; noise terms would only add variance
     const auto gap = static_cast<double>(lags[i] - prev_lag);
     // Lags prev+1 .. lags[i] under the straight line between the two measured terms.
     s += i == 0 ? term * gap : gap * term + (gap - 1) * (prev_term - term) / 2;

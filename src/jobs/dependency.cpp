@@ -1,0 +1,619 @@
+#include "jobs/dependency.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <tuple>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "core/serialize.hpp"
+#include "core/time.hpp"
+#include "io/archive.hpp"
+#include "io/json.hpp"
+#include "io/table.hpp"
+#include "jobs/job.hpp"
+#include "jobs/plan.hpp"
+#include "jobs/product.hpp"
+#include "kernels/dependency.hpp"
+
+namespace telemine::jobs {
+namespace {
+
+namespace k = kernels;
+
+enum class Mode { all, one, sets };
+
+struct Settings {
+  DurationNs grid = 0;
+  int bins = 16;
+  std::int64_t lag_step = 1;  ///< in grid steps
+  std::int64_t max_lag = 0;   ///< in grid steps, a multiple of lag_step
+  Mode mode = Mode::all;
+  std::string target;
+  std::vector<std::string> set_a, set_b;
+  double alpha = 0.01;
+  int top = 10;
+};
+
+std::int64_t parse_int(const Job& job, const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) {
+  const auto v = job.get(key);
+  if (!v) return fallback;
+  std::int64_t x = 0;
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+  if (ec != std::errc() || end != v->data() + v->size() || x < lo || x > hi)
+    job.fail(key, "'" + *v + "' is not an integer in " + std::to_string(lo) + " .. " + std::to_string(hi));
+  return x;
+}
+
+Settings read_settings(const Job& job) {
+  Settings s;
+  const auto grid = job.get_duration("dependency.grid");
+  if (!grid) throw JobError(job.where("dependency.grid") + ": missing key 'dependency.grid' ([dependency] grid = 1min)");
+  // Grid points never straddle two day partitions, so each rank resamples its own days alone.
+  if (kDay % *grid != 0) job.fail("dependency.grid", "the grid must divide one day (1s, 10s, 1min, 5min, 1h ...)");
+  s.grid = *grid;
+  s.bins = static_cast<int>(parse_int(job, "dependency.bins", 16, 2, k::kMaxBins));
+  if (const auto v = job.get("dependency.lag-step")) {
+    const DurationNs step = *job.get_duration("dependency.lag-step");
+    if (step % s.grid != 0) job.fail("dependency.lag-step", "'" + *v + "' is not a multiple of the grid");
+    s.lag_step = step / s.grid;
+  }
+  if (const auto v = job.get("dependency.max-lag")) {
+    DurationNs lag = 0;
+    try {
+      lag = parse_duration(*v, /*allow_zero=*/true);
+    } catch (const UsageError& e) {
+      job.fail("dependency.max-lag", e.what());
+    }
+    if (lag % (s.grid * s.lag_step) != 0) job.fail("dependency.max-lag", "'" + *v + "' is not a multiple of the lag step");
+    s.max_lag = lag / s.grid;
+  }
+  const std::string mode = job.get("dependency.mode").value_or("all");
+  if (mode == "all") s.mode = Mode::all;
+  else if (mode == "one") s.mode = Mode::one;
+  else if (mode == "sets") s.mode = Mode::sets;
+  else job.fail("dependency.mode", "'" + mode + "' is not all, one or sets");
+  s.target = job.get("dependency.target").value_or("");
+  s.set_a = split_comma_list(job.get("dependency.set-a").value_or(""));
+  s.set_b = split_comma_list(job.get("dependency.set-b").value_or(""));
+  if (s.mode == Mode::one && s.target.empty()) job.fail("dependency.target", "mode one needs a target parameter");
+  if (s.mode != Mode::one && !s.target.empty()) job.fail("dependency.target", "only mode one has a target");
+  if (s.mode == Mode::sets && (s.set_a.empty() || s.set_b.empty()))
+    job.fail(s.set_a.empty() ? "dependency.set-a" : "dependency.set-b", "mode sets needs set-a and set-b");
+  if (s.mode != Mode::sets && (!s.set_a.empty() || !s.set_b.empty()))
+    job.fail(s.set_a.empty() ? "dependency.set-b" : "dependency.set-a", "only mode sets has set-a and set-b");
+  if (const auto v = job.get("dependency.alpha")) {
+    double a = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), a);
+    if (ec != std::errc() || end != v->data() + v->size() || !(a > 0 && a < 1))
+      job.fail("dependency.alpha", "'" + *v + "' is not a rate between 0 and 1");
+    s.alpha = a;
+  }
+  s.top = static_cast<int>(parse_int(job, "dependency.top", 10, 1, 1000000));
+  return s;
+}
+
+struct Param {
+  int mission = 0;
+  std::string name;     ///< as in the archive
+  std::string display;  ///< `NAME`, or `MISSION/NAME` when the job spans several missions
+  io::ParamKind kind = io::ParamKind::numeric;
+};
+
+bool matches(const std::vector<std::string>& patterns, const Param& p) {
+  for (const auto& pat : patterns)
+    if (glob_match(pat, p.display) || glob_match(pat, p.name)) return true;
+  return false;
+}
+
+// What the owner of a parameter learned from its whole series, shared with every rank.
+enum class Status : std::uint8_t { ok, no_data, constant };
+struct ParamSummary {
+  Status status = Status::no_data;
+  int bins = 0;
+  std::int64_t present = 0;
+  std::vector<double> rho;  ///< autocorrelation of the codes at autocorrelation_lags(G)
+};
+
+struct PairResult {
+  std::int32_t a = 0, b = 0;
+  std::int64_t lag = 0;  ///< grid steps: b follows a by lag
+  double mi = 0, nmi = 0, score = 0, p = 1;
+  bool significant = false;
+};
+
+// Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
+// sample count, and the grid points inside them.
+std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> days;  // (day index, samples)
+  for (const auto& p : plan.partitions) days.emplace_back(floor_div(p.info.start, kDay), p.info.samples);
+  std::sort(days.begin(), days.end());
+  std::vector<std::pair<std::int64_t, std::int64_t>> merged;
+  for (const auto& d : days) {
+    if (!merged.empty() && merged.back().first == d.first) merged.back().second += d.second;
+    else merged.push_back(d);
+  }
+  std::int64_t total = 0;
+  for (const auto& d : merged) total += d.second;
+  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks + 1), points);
+  begin[0] = 0;
+  std::int64_t before = 0;
+  std::size_t i = 0;
+  for (int r = 1; r < ranks; ++r) {
+    // Rank r starts at the first day whose preceding samples reach r/ranks of the total.
+    while (i < merged.size() && before * ranks < total * r) before += merged[i++].second;
+    const std::int64_t day = i < merged.size() ? merged[i].first : floor_div(grid0 + points * grid, kDay) + 1;
+    begin[r] = std::clamp<std::int64_t>((day * kDay - grid0) / grid, begin[r - 1], points);
+  }
+  return begin;
+}
+
+void put_number(std::string& line, double v) {
+  if (std::isnan(v)) {
+    line += "nan";
+    return;
+  }
+  char buf[32];
+  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void write_text(const std::filesystem::path& file, const std::string& text) {
+  std::FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f) throw IoError(file.string() + ": cannot create");
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw IoError(file.string() + ": cannot write (disk full?)");
+}
+
+std::string dot_quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+int run_dependency(const Job& job, const Comm& comm) {
+  const Settings set = read_settings(job);
+  const Plan plan = plan_collectively(job, comm);
+
+  // Parameters in plan order; names carry their mission when the job spans several.
+  std::vector<Param> params;
+  for (std::size_t m = 0; m < plan.missions.size(); ++m)
+    for (const auto& p : plan.missions[m].params)
+      params.push_back({static_cast<int>(m), p.name,
+                        plan.missions.size() > 1 ? plan.missions[m].name + "/" + p.name : p.name, p.kind});
+  const auto n_params = static_cast<std::int32_t>(params.size());
+
+  // Which parameters each side of a pair may take, checked before any rank reads anything.
+  std::vector<bool> side_a(params.size(), true), side_b(params.size(), true);
+  comm.run_phase([&] {
+    auto select = [&](const std::vector<std::string>& patterns, const char* key, std::vector<bool>& side) {
+      bool any = false;
+      for (std::size_t i = 0; i < params.size(); ++i) any |= (side[i] = matches(patterns, params[i]));
+      if (!any) job.fail(key, "matches no parameter of the job");
+    };
+    if (set.mode == Mode::one) select({set.target}, "dependency.target", side_a);
+    if (set.mode == Mode::sets) {
+      select(set.set_a, "dependency.set-a", side_a);
+      select(set.set_b, "dependency.set-b", side_b);
+    }
+  });
+
+  // The grid: aligned to the Unix epoch, over [from, to) or the partitions' span.
+  TimeNs from = plan.from, to = plan.to;
+  if (!plan.partitions.empty()) {
+    if (from == kTimeMin) from = plan.partitions.front().info.start;
+    if (to == kTimeMax) to = plan.partitions.front().info.end;
+    for (const auto& p : plan.partitions) {
+      if (plan.from == kTimeMin) from = std::min(from, p.info.start);
+      if (plan.to == kTimeMax) to = std::max(to, p.info.end);
+    }
+  }
+  const TimeNs grid0 = plan.partitions.empty() ? 0 : bucket_start(from, set.grid);
+  const std::int64_t points = plan.partitions.empty() ? 0 : floor_div(to - grid0 + set.grid - 1, set.grid);
+  const std::vector<std::int64_t> slice = slice_grid(plan, grid0, set.grid, points, comm.size());
+  const int me = comm.rank(), ranks = comm.size();
+  const std::int64_t lo = slice[me], hi = slice[me + 1], local = hi - lo;
+
+  std::vector<std::int64_t> lags;
+  for (std::int64_t l = -set.max_lag; l <= set.max_lag; l += set.lag_step) lags.push_back(l);
+
+  if (job.dry_run()) {
+    if (comm.is_root()) {
+      std::printf("dependency: %d parameters on a %s grid of %lld points from %s, %zu lags, bins %d\n", n_params,
+                  format_duration(set.grid).c_str(), static_cast<long long>(points),
+                  points ? format_time(grid0).c_str() : "-", lags.size(), set.bins);
+      for (int r = 0; r < ranks; ++r)
+        std::printf("rank %d: grid points %lld .. %lld\n", r, static_cast<long long>(slice[r]),
+                    static_cast<long long>(slice[r + 1]));
+    }
+    return 0;
+  }
+  Product product(job, plan, comm);
+  product.phase("plan");
+
+  // 1. Read my days and resample onto my grid points.
+  std::vector<std::vector<double>> values(params.size());
+  std::vector<SkippedPartition> skipped;
+  std::int64_t samples = 0;
+  comm.run_phase([&] {
+    for (auto& v : values) v.assign(static_cast<std::size_t>(local), NAN);
+    const TimeNs t_lo = grid0 + lo * set.grid, t_hi = grid0 + hi * set.grid;
+    std::vector<std::size_t> first_param(plan.missions.size(), 0);
+    for (std::size_t i = params.size(); i-- > 0;) first_param[static_cast<std::size_t>(params[i].mission)] = i;
+    const io::Archive archive = io::Archive::open(job.common().archive);
+    std::vector<const PlannedPartition*> mine;
+    for (const auto& part : plan.partitions)
+      if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
+    Progress progress(comm, "read", static_cast<std::int64_t>(mine.size()), "partitions", job.progress());
+    io::Series series;
+    for (std::size_t i = 0; i < mine.size(); ++i) {
+      const PlannedPartition& part = *mine[i];
+      const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+      const TimeNs a = std::max({part.info.start, t_lo, from}), b = std::min({part.info.end, t_hi, to});
+      const std::int64_t k0 = floor_div(a - grid0, set.grid), k1 = std::min(hi, floor_div(b - grid0 + set.grid - 1, set.grid));
+      try {
+        const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          const std::size_t p = first_param[static_cast<std::size_t>(part.mission)] + j;
+          series.time.clear();
+          series.value.clear();
+          reader.read(mission.params[j].name, a, b, series);
+          samples += static_cast<std::int64_t>(series.size());
+          const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
+          const TimeNs start = grid0 + k0 * set.grid;
+          if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
+          else k::resample_mean(series.time, series.value, start, set.grid, out);
+        }
+      } catch (const IoError& err) {
+        if (job.common().on_error == OnError::fail) throw;
+        skipped.push_back({mission.name, part.info.file, err.what()});
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {  // nothing of it is kept
+          auto& v = values[first_param[static_cast<std::size_t>(part.mission)] + j];
+          std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
+        }
+      }
+      progress.update(static_cast<std::int64_t>(i + 1));
+    }
+    progress.finish();
+  });
+
+  // A state parameter holds its last value until the next sample, across days and ranks.
+  {
+    ByteWriter w;
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      if (params[p].kind != io::ParamKind::state) continue;
+      auto& v = values[p];
+      double held = NAN;
+      for (auto& x : v) {
+        if (std::isnan(x)) x = held;
+        else held = x;
+      }
+      w.put<double>(held);
+    }
+    const auto all = comm.allgather_bytes(w.take());
+    std::vector<ByteReader> readers;
+    for (int r = 0; r < me; ++r) readers.emplace_back(all[static_cast<std::size_t>(r)]);
+    for (std::size_t p = 0; p < params.size(); ++p) {
+      if (params[p].kind != io::ParamKind::state) continue;
+      double carry = NAN;
+      for (auto& rd : readers)
+        if (const double x = rd.get<double>(); !std::isnan(x)) carry = x;
+      for (auto& x : values[p]) {
+        if (!std::isnan(x)) break;
+        x = carry;
+      }
+    }
+  }
+  product.add_skipped(skipped);
+  const std::int64_t total_samples = comm.allreduce_value<std::int64_t>(samples, ReduceOp::sum);
+  product.phase("read");
+
+  // 2. Transpose: parameter p's whole series goes to rank p % ranks, which bins it on its exact
+  // distribution and measures its autocorrelation.
+  auto owner = [&](std::int32_t p) { return static_cast<int>(p % ranks); };
+  std::vector<std::int32_t> owned;
+  for (std::int32_t p = me; p < n_params; p += ranks) owned.push_back(p);
+  std::vector<std::vector<std::uint8_t>> codes(params.size());
+  std::vector<ParamSummary> summary(params.size());
+  const std::vector<std::int64_t> acf_lags = k::autocorrelation_lags(points);
+  comm.run_phase([&] {
+    std::vector<std::string> send(static_cast<std::size_t>(ranks));
+    for (std::int32_t p = 0; p < n_params; ++p) {
+      auto& out = send[static_cast<std::size_t>(owner(p))];
+      out.append(reinterpret_cast<const char*>(values[p].data()), values[p].size() * sizeof(double));
+      std::vector<double>().swap(values[p]);
+    }
+    const auto received = comm.alltoall_bytes(send);
+    send.clear();
+    std::vector<double> full(static_cast<std::size_t>(points)), sorted;
+    ByteWriter w;
+    for (std::size_t i = 0; i < owned.size(); ++i) {
+      const std::int32_t p = owned[i];
+      for (int r = 0; r < ranks; ++r) {
+        const std::int64_t n = slice[r + 1] - slice[r];
+        std::memcpy(full.data() + slice[r], received[static_cast<std::size_t>(r)].data() + i * n * sizeof(double),
+                    static_cast<std::size_t>(n) * sizeof(double));
+      }
+      sorted.clear();
+      for (double x : full)
+        if (!std::isnan(x)) sorted.push_back(x);
+      std::sort(sorted.begin(), sorted.end());
+      ParamSummary s;
+      s.present = static_cast<std::int64_t>(sorted.size());
+      std::vector<double> edges;
+      std::vector<double> distinct = sorted;
+      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+      if (params[p].kind == io::ParamKind::state && static_cast<int>(distinct.size()) <= set.bins)
+        edges.assign(distinct.begin() + (distinct.empty() ? 0 : 1), distinct.end());  // one bin per value
+      else
+        edges = k::equal_frequency_edges(sorted, set.bins);
+      s.status = sorted.empty() ? Status::no_data : edges.empty() ? Status::constant : Status::ok;
+      if (s.status == Status::ok) {
+        s.bins = static_cast<int>(edges.size()) + 1;
+        codes[p].resize(static_cast<std::size_t>(points));
+        k::encode(full, edges, codes[p]);
+        s.rho = k::autocorrelation(codes[p], acf_lags);
+      }
+      w.put<std::int32_t>(p);
+      w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
+      w.put<std::int32_t>(s.bins);
+      w.put<std::int64_t>(s.present);
+      w.put(s.rho);
+      summary[p] = std::move(s);
+    }
+    for (const auto& bytes : comm.allgather_bytes(w.take())) {
+      ByteReader rd(bytes);
+      while (!rd.done()) {
+        const auto p = rd.get<std::int32_t>();
+        ParamSummary& s = summary[p];
+        s.status = static_cast<Status>(rd.get<std::uint8_t>());
+        s.bins = rd.get<std::int32_t>();
+        s.present = rd.get<std::int64_t>();
+        s.rho = rd.get_vector<double>();
+      }
+    }
+  });
+  product.phase("bin");
+
+  // 3. The pairs, in tiles of parameters so that a contiguous run of them touches few
+  // parameters; each rank takes one run and receives the codes it needs.
+  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
+  for (std::int32_t a = 0; a < n_params; ++a) {
+    if (!side_a[a] || summary[a].status != Status::ok) continue;
+    for (std::int32_t b = 0; b < n_params; ++b) {
+      if (b == a || !side_b[b] || summary[b].status != Status::ok) continue;
+      // all: each unordered pair once; one/sets: a from the first side, each unordered pair once.
+      if (set.mode == Mode::all && b < a) continue;
+      if (set.mode != Mode::all && side_a[b] && side_b[a] && b < a) continue;
+      pairs.emplace_back(a, b);
+    }
+  }
+  const std::int32_t tiles = std::max(1, static_cast<int>(std::lround(std::sqrt(2.0 * ranks))));
+  const std::int32_t tile = (n_params + tiles - 1) / std::max(1, tiles);
+  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+    const auto tx = std::make_pair(x.first / std::max(1, tile), x.second / std::max(1, tile));
+    const auto ty = std::make_pair(y.first / std::max(1, tile), y.second / std::max(1, tile));
+    return tx != ty ? tx < ty : x < y;
+  });
+  const auto n_pairs = static_cast<std::int64_t>(pairs.size());
+  auto run_begin = [&](int r) { return n_pairs * r / ranks; };
+  auto needs = [&](int r) {
+    std::vector<bool> need(params.size(), false);
+    for (auto i = run_begin(r); i < run_begin(r + 1); ++i) need[pairs[i].first] = need[pairs[i].second] = true;
+    return need;
+  };
+  comm.run_phase([&] {
+    std::vector<std::string> send(static_cast<std::size_t>(ranks));
+    for (int r = 0; r < ranks; ++r) {
+      const auto need = needs(r);
+      for (std::int32_t p : owned)
+        if (need[p]) send[static_cast<std::size_t>(r)].append(reinterpret_cast<const char*>(codes[p].data()), codes[p].size());
+    }
+    const auto mine = needs(me);
+    for (std::int32_t p : owned)
+      if (!mine[p]) std::vector<std::uint8_t>().swap(codes[p]);
+    const auto received = comm.alltoall_bytes(send);
+    send.clear();
+    std::vector<std::size_t> offset(static_cast<std::size_t>(ranks), 0);
+    for (std::int32_t p = 0; p < n_params; ++p) {
+      if (!mine[p] || owner(p) == me) continue;
+      const auto& from_owner = received[static_cast<std::size_t>(owner(p))];
+      auto& off = offset[static_cast<std::size_t>(owner(p))];
+      codes[p].assign(from_owner.begin() + static_cast<std::ptrdiff_t>(off),
+                      from_owner.begin() + static_cast<std::ptrdiff_t>(off + static_cast<std::size_t>(points)));
+      off += static_cast<std::size_t>(points);
+    }
+  });
+  product.phase("distribute");
+
+  std::vector<PairResult> results;
+  std::vector<double> small_p;  // the p-values up to alpha: the only ones Benjamini-Hochberg can keep
+  comm.run_phase([&] {
+    const auto xlogx = k::xlogx_table(points + 1);
+    const auto b0 = run_begin(me), b1 = run_begin(me + 1);
+    Progress progress(comm, "pairs", b1 - b0, "pairs", job.progress());
+    std::vector<std::int64_t> counts;
+    for (auto i = b0; i < b1; ++i) {
+      const auto [a, b] = pairs[i];
+      const ParamSummary &sa = summary[a], &sb = summary[b];
+      const double inflation = k::variance_inflation(acf_lags, sa.rho, sb.rho);
+      PairResult best{a, b};
+      bool first = true;
+      for (const std::int64_t lag : lags) {
+        counts.assign(static_cast<std::size_t>(sa.bins * sb.bins), 0);
+        k::joint_counts(codes[a], codes[b], sa.bins, sb.bins, lag, counts);
+        const auto m = k::measure_pair(counts, sa.bins, sb.bins, inflation, xlogx);
+        if (m.significance.p <= set.alpha) small_p.push_back(m.significance.p);
+        // The lag reported is the strongest; ties go to the shortest lag.
+        if (first || m.mi.mi > best.mi || (m.mi.mi == best.mi && std::abs(lag) < std::abs(best.lag))) {
+          best.lag = lag;
+          best.mi = m.mi.mi;
+          best.nmi = m.mi.nmi;
+          best.p = m.significance.p;
+          best.score = m.significance.score;
+          first = false;
+        }
+      }
+      results.push_back(best);
+      if ((i - b0) % 256 == 0) progress.update(i - b0);
+    }
+    progress.finish();
+  });
+  product.phase("pairs");
+
+  // 4. Rank 0: the false discovery rate over every pair and lag tested, then the outputs.
+  ByteWriter w;
+  w.put(std::span<const PairResult>(results));
+  w.put(small_p);
+  const auto gathered = comm.gather_bytes(w.take());
+  std::int64_t n_significant = 0;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    std::vector<PairResult> all;
+    std::vector<double> ps;
+    for (const auto& bytes : gathered) {
+      ByteReader rd(bytes);
+      const auto r = rd.get_vector<PairResult>();
+      all.insert(all.end(), r.begin(), r.end());
+      const auto p = rd.get_vector<double>();
+      ps.insert(ps.end(), p.begin(), p.end());
+    }
+    const std::int64_t tests = n_pairs * static_cast<std::int64_t>(lags.size());
+    const double threshold = k::benjamini_hochberg_threshold(std::move(ps), tests, set.alpha);
+    for (auto& r : all) n_significant += r.significant = r.p <= threshold;
+    const auto& name = [&](std::int32_t p) -> const std::string& { return params[p].display; };
+    std::sort(all.begin(), all.end(), [&](const PairResult& x, const PairResult& y) {
+      if (x.significant != y.significant) return x.significant;
+      if (x.score != y.score) return x.score > y.score;
+      if (x.nmi != y.nmi) return x.nmi > y.nmi;
+      return std::tie(name(x.a), name(x.b)) < std::tie(name(y.a), name(y.b));
+    });
+    const double grid_s = static_cast<double>(set.grid) / kSecond;
+    auto lag_seconds = [&](std::int64_t lag) {
+      std::string s;
+      put_number(s, static_cast<double>(lag) * grid_s);
+      return s;
+    };
+
+    std::string csv = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
+    for (const auto& r : all) {
+      csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag) + ",";
+      put_number(csv, r.mi);
+      csv += ",";
+      put_number(csv, r.nmi);
+      csv += ",";
+      put_number(csv, r.score);
+      csv += r.significant ? ",1\n" : ",0\n";
+    }
+    write_text(product.staging("pairs.csv"), csv);
+
+    // Each parameter's strongest significant partners, with the lag seen from that parameter.
+    std::vector<std::vector<std::pair<const PairResult*, bool>>> partners(params.size());
+    for (const auto& r : all) {
+      if (!r.significant) continue;
+      partners[r.a].push_back({&r, false});
+      partners[r.b].push_back({&r, true});
+    }
+    std::string top = "param,rank,partner,lag_seconds,mi,nmi,score\n";
+    for (std::int32_t p = 0; p < n_params; ++p) {
+      int rank = 0;
+      for (const auto& [r, flipped] : partners[p]) {  // already by score
+        if (++rank > set.top) break;
+        top += name(p) + "," + std::to_string(rank) + "," + name(flipped ? r->a : r->b) + "," +
+               lag_seconds(flipped ? -r->lag : r->lag) + ",";
+        put_number(top, r->mi);
+        top += ",";
+        put_number(top, r->nmi);
+        top += ",";
+        put_number(top, r->score);
+        top += "\n";
+      }
+    }
+    write_text(product.staging("top.csv"), top);
+
+    // Significant pairs; an arrow from the leader to the follower when the dependence is lagged.
+    std::string dot = "digraph dependencies {\n  node [shape=box];\n";
+    for (const auto& r : all) {
+      if (!r.significant) continue;
+      const bool lead_b = r.lag < 0;
+      dot += "  " + dot_quote(name(lead_b ? r.b : r.a)) + " -> " + dot_quote(name(lead_b ? r.a : r.b)) + " [";
+      dot += r.lag == 0 ? "dir=none, " : "label=\"" + lag_seconds(std::abs(r.lag)) + " s\", ";
+      std::string w;
+      put_number(w, 1 + 4 * r.nmi);
+      dot += "penwidth=" + w + "];\n";
+    }
+    dot += "}\n";
+    write_text(product.staging("graph.dot"), dot);
+
+    if (set.mode == Mode::all) {
+      const auto n = static_cast<std::size_t>(n_params);
+      std::vector<double> mi(n * n, NAN), nmi(n * n, NAN), score(n * n, NAN);
+      std::vector<std::int64_t> lag(n * n, 0), sig(n * n, 0);
+      for (const auto& r : all)
+        for (const auto& [i, j, sign] : {std::tuple{r.a, r.b, 1}, std::tuple{r.b, r.a, -1}}) {
+          const std::size_t c = static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j);
+          mi[c] = r.mi;
+          nmi[c] = r.nmi;
+          score[c] = r.score;
+          lag[c] = sign * r.lag * (set.grid / kSecond);
+          sig[c] = r.significant;
+        }
+      std::vector<std::string> names;
+      for (const auto& p : params) names.push_back(p.display);
+      io::write_square_matrices(product.staging("pairs.h5"), names,
+                                {{"mi", std::move(mi), {}},
+                                 {"nmi", std::move(nmi), {}},
+                                 {"score", std::move(score), {}},
+                                 {"lag_seconds", {}, std::move(lag)},
+                                 {"significant", {}, std::move(sig)}});
+    }
+  });
+  product.phase("write");
+
+  product.set_summary([&](io::JsonWriter& j) {
+    j.field("grid", format_duration(set.grid));
+    j.field("grid_points", points);
+    j.field("bins", static_cast<std::int64_t>(set.bins));
+    j.field("lags_tested", static_cast<std::int64_t>(lags.size()));
+    j.field("samples_read", total_samples);
+    j.field("pairs_tested", n_pairs);
+    j.field("tests", n_pairs * static_cast<std::int64_t>(lags.size()));
+    j.field("alpha", set.alpha);
+    j.field("significant_pairs", n_significant);
+    for (const auto& [status, key] : {std::pair{Status::constant, "constant_parameters"}, std::pair{Status::no_data, "parameters_without_data"}}) {
+      j.key(key).begin_array();
+      for (std::int32_t p = 0; p < n_params; ++p)
+        if (summary[p].status == status) j.value(params[p].display);
+      j.end_array();
+    }
+  });
+  std::vector<std::string> outputs = {"pairs.csv", "top.csv", "graph.dot"};
+  if (set.mode == Mode::all) outputs.push_back("pairs.h5");
+  const auto published = product.publish(outputs);
+  if (comm.is_root()) {
+    std::int64_t constant = 0, empty = 0;
+    for (const auto& s : summary) {
+      constant += s.status == Status::constant;
+      empty += s.status == Status::no_data;
+    }
+    std::printf("dependency: %d parameters (%lld constant, %lld without data skipped), %lld pairs x %zu lags, %lld significant at FDR %g\n",
+                n_params, static_cast<long long>(constant), static_cast<long long>(empty),
+                static_cast<long long>(n_pairs), lags.size(), static_cast<long long>(n_significant), set.alpha);
+    for (const auto& p : published) std::printf("  %s\n", p.c_str());
+  }
+  return 0;
+}
+
+}  // namespace telemine::jobs
