@@ -218,7 +218,7 @@ std::vector<std::int64_t> autocorrelation_lags(std::int64_t n) {
 }
 
 std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, std::span<const std::int64_t> lags) {
-  std::vector<double> rho(lags.size(), 0.0);
+  std::vector<double> rho(lags.size(), NAN);
   double sum = 0;
   std::int64_t present = 0;
   for (auto c : codes)
@@ -228,24 +228,34 @@ std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, std::sp
     }
   if (present < 2) return rho;
   const double mean = sum / static_cast<double>(present);
-  std::vector<double> y(codes.size());
+  std::vector<double> y(codes.size()), m(codes.size());
   double var = 0;
   for (std::size_t t = 0; t < codes.size(); ++t) {
+    m[t] = codes[t] == kMissing ? 0.0 : 1.0;
     y[t] = codes[t] == kMissing ? 0.0 : codes[t] - mean;
     var += y[t] * y[t];
   }
   if (var <= 0) return rho;
+  var /= static_cast<double>(present);
   const auto n = static_cast<std::int64_t>(y.size());
   for (std::size_t i = 0; i < lags.size(); ++i) {
     const std::int64_t k = lags[i];
     if (k >= n) break;
-    // Four accumulators: a dependency chain through one would cost 4 cycles a term.
-    double acc[4] = {0, 0, 0, 0};
+    // Four accumulators: a dependency chain through one would cost 4 cycles a term. The pairs
+    // are counted too: a parameter sampled every other grid point has no pair at odd lags.
+    double acc[4] = {0, 0, 0, 0}, cnt[4] = {0, 0, 0, 0};
     std::int64_t t = 0;
     for (; t + 4 <= n - k; t += 4)
-      for (int j = 0; j < 4; ++j) acc[j] += y[t + j] * y[t + j + k];
-    for (; t < n - k; ++t) acc[0] += y[t] * y[t + k];
-    rho[i] = (acc[0] + acc[1] + acc[2] + acc[3]) / var;
+      for (int j = 0; j < 4; ++j) {
+        acc[j] += y[t + j] * y[t + j + k];
+        cnt[j] += m[t + j] * m[t + j + k];
+      }
+    for (; t < n - k; ++t) {
+      acc[0] += y[t] * y[t + k];
+      cnt[0] += m[t] * m[t + k];
+    }
+    const double pairs = cnt[0] + cnt[1] + cnt[2] + cnt[3];
+    if (pairs > 0) rho[i] = (acc[0] + acc[1] + acc[2] + acc[3]) / pairs / var;
   }
   return rho;
 }
@@ -261,6 +271,7 @@ double variance_inflation(std::span<const std::int64_t> lags, std::span<const do
   double prev_term = 0;
   std::int64_t prev_lag = 0;
   for (std::size_t i = 0; i < std::min({lags.size(), rho_a.size(), rho_b.size()}); ++i) {
+    if (std::isnan(rho_a[i]) || std::isnan(rho_b[i])) continue;  // no pair at that lag
     // Up to the first zero crossing of either autocorrelation: past it, estimates are noise, and
     // a periodic component both series share (the orbit) is dependence, not chance.
     if (rho_a[i] <= 0 || rho_b[i] <= 0) break;

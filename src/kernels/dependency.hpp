@@ -70,13 +70,15 @@ std::vector<std::int64_t> coarse_counts(std::span<const std::int64_t> counts, in
 /// 16, then geometrically (x1.25) up to n/4.
 std::vector<std::int64_t> autocorrelation_lags(std::int64_t n);
 
-/// Autocorrelation of a coded series (codes used as numbers: ranks of the bins) at `lags`: the
-/// usual biased estimator, sum (x_t - m)(x_t+k - m) / sum (x_t - m)^2, with missing points at 0.
+/// Autocorrelation of a coded series (codes used as numbers: ranks of the bins) at `lags`, over
+/// the pairs of present points: mean of (x_t - m)(x_t+k - m) / variance. NaN at a lag without
+/// a pair (a parameter sampled every other grid point, at odd lags).
 std::vector<double> autocorrelation(std::span<const std::uint8_t> codes, std::span<const std::int64_t> lags);
 
 /// Effective number of independent pairs for two autocorrelated series (Bartlett):
 /// n / (1 + 2 sum_k rho_a(k) rho_b(k)), the sum taken over every lag k >= 1 (interpolated
-/// linearly between the measured `lags`) while its terms stay positive. Never above n.
+/// linearly between the measured `lags`, NaN ones skipped) up to the first zero crossing of
+/// either autocorrelation. Never above n.
 double effective_pairs(std::int64_t n, std::span<const std::int64_t> lags, std::span<const double> rho_a,
                        std::span<const double> rho_b);
 

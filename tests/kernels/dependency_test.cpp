@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -227,4 +228,40 @@ TEST(FalseDiscoveryRate, ThresholdFromTheSmallPValuesOnly) {
   const std::vector<double> small = {1e-6, 2e-5, 4e-5, 0.004};
   EXPECT_DOUBLE_EQ(benjamini_hochberg_threshold(small, 1000, 0.05), 4e-5);
   EXPECT_EQ(benjamini_hochberg_threshold({0.02}, 1000, 0.05), -1);
+}
+
+TEST(Significance, AutocorrelationIgnoresPointsWithoutData) {
+  // Sampled every other grid point: no pair at odd lags (NaN), and the even lags are those of
+  // the process, so the inflation is not lost to the gaps.
+  auto x = ar1(0.95, 20000, 31);
+  for (std::size_t t = 1; t < x.size(); t += 2) x[t] = NAN;
+  const auto c = code(x, 16);
+  const auto lags = autocorrelation_lags(static_cast<std::int64_t>(c.size()));
+  const auto rho = autocorrelation(c, lags);
+  EXPECT_TRUE(std::isnan(rho[0]));
+  EXPECT_NEAR(rho[1], 0.95 * 0.95, 0.03);
+  EXPECT_GT(variance_inflation(lags, rho, rho), 10);
+}
+
+TEST(Significance, AStateThatShiftsTheLevelOfANumericParameter) {
+  // A 3-valued mode held for long stretches sets the level of a noisy current.
+  std::mt19937_64 rng(41);
+  std::normal_distribution<double> e(0, 0.4);
+  std::vector<double> mode(20000), current(20000);
+  int m = 0;
+  for (std::size_t t = 0; t < mode.size(); ++t) {
+    if (t % 300 == 0) m = static_cast<int>(rng() % 3);
+    mode[t] = m;
+    current[t] = std::array{0.2, 1.5, 3.0}[m] + e(rng);
+  }
+  // The mode's bins are its values (what the job does for state parameters).
+  std::vector<std::uint8_t> a(mode.size());
+  encode(mode, std::vector<double>{1, 2}, a);
+  const auto b = code(current, 16);
+  std::vector<std::int64_t> counts(3 * 16, 0);
+  joint_counts(a, b, 3, 16, 0, counts);
+  const auto lags = autocorrelation_lags(static_cast<std::int64_t>(a.size()));
+  const auto m3 = measure_pair(counts, 3, 16, variance_inflation(lags, autocorrelation(a, lags), autocorrelation(b, lags)));
+  EXPECT_LT(m3.significance.p, 1e-10);
+  EXPECT_GT(m3.mi.nmi, 0.3);
 }

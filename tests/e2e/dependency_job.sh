@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The dependency finder end to end, on a generated archive: every planted dependency is found at
+# its lag (within one grid step) and the planted-independent parameters stay under the false
+# discovery rate; outputs are identical at 1, 2, 3 and 4 ranks; every job file in jobfiles/ runs;
+# bad keys, corrupt partitions and constant parameters are handled.
+source "$(dirname "$0")/lib.sh"
+JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
+mp 2 generate --archive "$WORK/archive" --missions 2 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
+TRUTH="$WORK/archive/truth.json"
+
+# truth.json, one mission: "A B LAG" per planted dependency, and the independent parameters.
+planted() {
+  awk -v m="\"$1\"" '
+    /"mission": "/ { inm = index($0, m) > 0 }
+    inm && /"param_a"/ { gsub(/[",]/, "", $2); a = $2 }
+    inm && /"param_b"/ { gsub(/[",]/, "", $2); b = $2 }
+    inm && /"lag_seconds"/ && a != "" { gsub(/[",]/, "", $2); print a, b, $2; a = "" }' "$TRUTH"
+}
+independent() {
+  awk -v m="\"$1\"" '
+    /"mission": "/ { inm = index($0, m) > 0 }
+    inm && /"independent"/ { on = 1; next }
+    on && /\]/ { on = 0 }
+    on { gsub(/[", ]/, ""); print }' "$TRUTH"
+}
+
+# All pairs of SYN1 at lags up to 15 minutes, at 1 to 4 ranks.
+for np in 1 2 3 4; do
+  mp "$np" run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/all-$np" --quiet > /dev/null
+done
+for np in 2 3 4; do
+  for f in pairs.csv top.csv graph.dot pairs.h5; do
+    cmp -s "$WORK/all-1/$f" "$WORK/all-$np/$f" || fail "$f differs between 1 and $np ranks"
+  done
+done
+pass "identical outputs at 1, 2, 3 and 4 ranks"
+
+OUT="$WORK/all-2"
+[ "$(planted SYN1 | wc -l)" -ge 8 ] || fail "truth.json: $(planted SYN1)"
+while read -r a b lag; do
+  row=$(grep -E "^($a,$b|$b,$a)," "$OUT/pairs.csv") || fail "planted pair $a $b is not in pairs.csv"
+  IFS=, read -r pa pb got _ _ _ sig <<< "$row"
+  [ "$pa" = "$a" ] || got=$(awk -v g="$got" 'BEGIN { print -g }')
+  [ "$sig" = 1 ] || fail "planted dependency $a -> $b not significant: $row"
+  awk -v g="$got" -v w="$lag" 'BEGIN { d = g - w; exit !(d <= 60 && d >= -60) }' \
+    || fail "planted dependency $a -> $b found at lag $got s, planted at $lag s"
+done < <(planted SYN1)
+pass "every planted dependency found at its lag: $(planted SYN1 | awk '{ printf "%s->%s@%ss ", $1, $2, $3 }')"
+
+ind=$(independent SYN1 | paste -sd'|')
+[ -n "$ind" ] || fail "no independent parameters in truth.json"
+total=$(grep -c ',1$' "$OUT/pairs.csv")
+false=$(grep ',1$' "$OUT/pairs.csv" | grep -Ec "(^|,)($ind),") || true
+awk -v f="$false" -v t="$total" 'BEGIN { exit !(f <= 0.01 * t) }' \
+  || fail "false discoveries among independent parameters: $false of $total: $(grep ',1$' "$OUT/pairs.csv" | grep -E "(^|,)($ind),")"
+pass "$false false discoveries among $total (independent: ${ind//|/ })"
+
+# The outputs' shape.
+head -1 "$OUT/pairs.csv" | grep -qx 'param_a,param_b,lag_seconds,mi,nmi,score,significant' || fail "pairs.csv header"
+[ "$(($(wc -l < "$OUT/pairs.csv") - 1))" -eq 276 ] || fail "24 parameters must give 276 pairs"
+awk -F, 'NR > 1 && ($5 < 0 || $5 > 1) { exit 1 }' "$OUT/pairs.csv" || fail "nmi outside [0, 1]"
+awk -F, 'NR > 1 { if (seen0 && $7 == 1) exit 1; if ($7 == 0) seen0 = 1 }' "$OUT/pairs.csv" || fail "pairs.csv: significant pairs must come first"
+grep -q '^DEP_LAG_A,1,DEP_LAG_B,600,' "$OUT/top.csv" || fail "top.csv: $(grep DEP_LAG_A "$OUT/top.csv")"
+grep -q '^DEP_LAG_B,1,DEP_LAG_A,-600,' "$OUT/top.csv" || fail "top.csv is seen from each parameter"
+grep -q '"DEP_LAG_A" -> "DEP_LAG_B" \[label="600 s"' "$OUT/graph.dot" || fail "graph.dot: $(grep DEP_LAG "$OUT/graph.dot")"
+h5dump -d /lag_seconds -s 0,0 -c 1,1 "$OUT/pairs.h5" > /dev/null || fail "pairs.h5"
+[ "$(h5dump -H -d /mi "$OUT/pairs.h5" | grep -o 'SIMPLE { ( 24, 24 )')" ] || fail "pairs.h5: /mi is not 24 x 24"
+grep -q '"significant_pairs": '"$total" "$OUT/product.json" || fail "product.json summary"
+pass "pairs.csv, top.csv, graph.dot, pairs.h5, product.json"
+
+# The other job files: one target, and two sets across missions.
+mp 2 run "$JOBS/dependency-bus.ini" --archive "$WORK/archive" --output "$WORK/bus" --quiet > /dev/null
+awk -F, 'NR > 1 && $1 != "POWER_BUS_I" { exit 1 }' "$WORK/bus/pairs.csv" || fail "mode one: every pair has the target first"
+[ "$(($(wc -l < "$WORK/bus/pairs.csv") - 1))" -eq 23 ] || fail "mode one: 23 partners"
+grep -q '^POWER_BUS_I,PAYLOAD_I,0,.*,1$' "$WORK/bus/pairs.csv" || fail "mode one: the bus current follows the payload"
+[ ! -e "$WORK/bus/pairs.h5" ] || fail "pairs.h5 is for all-pairs mode"
+mp 3 run "$JOBS/dependency-missions.ini" --archive "$WORK/archive" --output "$WORK/missions" --quiet > /dev/null
+awk -F, 'NR > 1 && !($1 ~ /^SYN1\/THERM_/ && $2 ~ /^SYN2\/POWER_/) { exit 1 }' "$WORK/missions/pairs.csv" \
+  || fail "mode sets across missions: $(head -3 "$WORK/missions/pairs.csv")"
+pass "mode one and mode sets across missions"
+
+# Bad keys: exit 2 naming the file, line and key, before any work.
+bad() { printf 'kind = dependency\narchive = %s\nmission = SYN1\noutput = %s\n[dependency]\n%s\n' "$WORK/archive" "$WORK/bad-out" "$1" > "$WORK/bad.ini"; }
+bad 'grid = 7min'
+expect_fail 2 "bad.ini:6: key 'dependency.grid': the grid must divide one day" mp 2 run "$WORK/bad.ini"
+bad $'grid = 1min\nmode = one'
+expect_fail 2 "key 'dependency.target': mode one needs a target" mp 2 run "$WORK/bad.ini"
+bad $'grid = 1min\nmode = one\ntarget = NOPE*'
+expect_fail 2 "bad.ini:8: key 'dependency.target': matches no parameter" mp 2 run "$WORK/bad.ini"
+bad $'grid = 1min\nbins = 300'
+expect_fail 2 "bad.ini:7: key 'dependency.bins'" tm run "$WORK/bad.ini"
+bad $'grid = 1min\nmax-lag = 90s'
+expect_fail 2 "key 'dependency.max-lag': '90s' is not a multiple" tm run "$WORK/bad.ini"
+bad 'bins = 8'
+expect_fail 2 "missing key 'dependency.grid'" tm run "$WORK/bad.ini"
+[ ! -e "$WORK/bad-out" ] || fail "a bad job created its output folder"
+
+# A corrupt partition fails the job naming it, or is skipped and listed.
+cp -r "$WORK/archive" "$WORK/broken"
+part=$(find "$WORK/broken/SYN1" -name 'SYN1_2026-01-03.h5')
+head -c 3000 "$part" > "$part.cut" && mv "$part.cut" "$part"
+expect_fail 1 "SYN1_2026-01-03.h5" mp 3 dependency --archive "$WORK/broken" --mission SYN1 --grid 5min --output "$WORK/broken-out"
+[ ! -e "$WORK/broken-out/pairs.csv" ] || fail "a failed job published outputs"
+mp 3 dependency --archive "$WORK/broken" --mission SYN1 --grid 5min --output "$WORK/skipped" --on-error=skip --quiet > /dev/null
+grep -q '"file": "2026/01/SYN1_2026-01-03.h5"' "$WORK/skipped/product.json" || fail "skipped partition not listed"
+pass "corrupt partitions"
+
+# A constant parameter and one without data in range are reported and skipped.
+{
+  echo "time,FLAT,RAMP,LATE"
+  for i in $(seq 0 599); do echo "$((1767225600 + i * 60))000000000,5,$i,$([ "$i" -lt 500 ] && echo nan || echo "$i")"; done
+} > "$WORK/flat.csv"
+tm ingest --archive "$WORK/csv" --mission M --format csv-wide --input "$WORK/flat.csv" --quiet > /dev/null
+tm dependency --archive "$WORK/csv" --mission M --grid 1min --to 2026-01-01T08:00:00Z --output "$WORK/flat" --quiet > "$WORK/flat.txt"
+grep -q "3 parameters (1 constant, 1 without data skipped), 0 pairs" "$WORK/flat.txt" || fail "$(cat "$WORK/flat.txt")"
+grep -A1 '"constant_parameters"' "$WORK/flat/product.json" | grep -q '"FLAT"' || fail "constant parameter not listed"
+pass "constant parameters and parameters without data are reported and skipped"
