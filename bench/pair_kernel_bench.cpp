@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 #include <vector>
@@ -41,7 +42,8 @@ double rate(int threads, const std::vector<std::vector<std::uint8_t>>& series, F
 
 }  // namespace
 
-int main() {
+// With a file argument, also writes the codes there (count x n bytes) for the Python peers.
+int main(int argc, char** argv) {
   const std::size_t n = 100000, count = 200;  // 100 pairs of 100,000 grid points
   std::mt19937_64 rng(1);
   std::vector<std::vector<std::uint8_t>> series(count, std::vector<std::uint8_t>(n));
@@ -52,6 +54,11 @@ int main() {
       x = 0.99 * x + 0.14 * e(rng);
       c = rng() % 1000 == 0 ? kMissing : static_cast<std::uint8_t>(std::clamp(static_cast<int>((x + 1) * 8), 0, 15));
     }
+  }
+  if (argc > 1) {
+    std::FILE* f = std::fopen(argv[1], "wb");
+    for (const auto& s : series) std::fwrite(s.data(), 1, s.size(), f);
+    std::fclose(f);
   }
   auto ours = [](auto& a, auto& b, auto& counts) { joint_counts(a, b, 16, 16, 0, counts); };
   auto peer = [](auto& a, auto& b, auto& counts) { obvious(a, b, counts); };

@@ -11,10 +11,10 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 MPI=(mpirun --bind-to none)
 exec > >(tee "$D/results.txt") 2>&1
 
-# Peers: Debian's pandas and h5py for /usr/bin/python3, DuckDB from npm (its native binary ships
+# Peers: Debian's pandas, h5py, numpy and scikit-learn for /usr/bin/python3, DuckDB from npm (its native binary ships
 # inside the package).
 missing=()
-for p in python3-pandas python3-h5py python3-numpy bc; do
+for p in python3-pandas python3-h5py python3-numpy python3-sklearn bc; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 command -v npm > /dev/null || missing+=(nodejs npm)  # the machine's own Node.js may already bring npm
@@ -87,3 +87,18 @@ printf 'telemine stats, 2 ranks (mpirun, whole job): %.2f s = %.0f M samples/s\n
 printf 'telemine stats, 1 process (whole job):        %.2f s = %.0f M samples/s\n' "$tm1" "$(rate "$tm1")"
 printf 'DuckDB GROUP BY (2 threads, own file):         %.2f s = %.0f M samples/s  -> telemine is %.1fx\n' "$duck" "$(rate "$duck")" "$(echo "$duck / $tm" | bc -l)"
 printf 'pandas (h5py read + groupby):                  %.2f s = %.1f M samples/s -> telemine is %.0fx\n' "$pandas" "$(rate "$pandas")" "$(echo "$pandas / $tm" | bc -l)"
+
+echo
+echo "== dependency finder: pair kernel (bench/pair_kernel_bench.cpp); peers numpy bincount and scikit-learn on the same codes"
+"$B/bench/pair_kernel_bench" "$D/pair-codes.bin"
+echo "python peers, G pair-samples/s on one core: $(/usr/bin/python3 bench/peers/pairs_numpy.py "$D/pair-codes.bin" 100000 200)"
+
+echo
+echo "== dependency job: all pairs of 2,000 parameters x 100,800 grid points (70 days at 1 min), lag 0, 2 ranks"
+if [ ! -f "$D/dep2000/SYN1/catalog.h5" ]; then
+  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/dep2000" --missions 1 --params 2000 --days 70 --rate 60s --seed 1 --quiet
+fi
+rm -rf "$D/dep-out"
+t=$(wall "${MPI[@]}" -np 2 "$B/telemine" dependency --archive "$D/dep2000" --mission SYN1 --grid 1min --output "$D/dep-out" --quiet)
+printf 'whole job (one run, about 90 s): %.1f s; phases (s): %s\n' "$t" \
+  "$(sed -n '/"timings_seconds"/,/}/p' "$D/dep-out/product.json" | grep -o '"[a-z]*": [0-9.]*' | tr -d '"' | paste -sd' ')"

@@ -33,6 +33,21 @@ echo "truth.json: $(grep -o '"description": "temperature spike[^"]*"' "$OUT/arch
 step "stats: daily statistics of every parameter of both missions (jobfiles/stats-daily.ini)"
 "${MPI[@]}" "$TM" run jobfiles/stats-daily.ini --archive "$OUT/archive" --output "$OUT/stats-daily" --quiet
 
+step "dependency: which parameters of SYN1 move together, and with what delay (jobfiles/dependency-all.ini), $NP ranks"
+"${MPI[@]}" "$TM" run jobfiles/dependency-all.ini --archive "$OUT/archive" --output "$OUT/dependency-all" --quiet > "$OUT/dependency.txt"
+sed -n 1p "$OUT/dependency.txt"
+echo "the strongest partner of a few parameters (top.csv; lag > 0: the partner follows):"
+for p in DEP_LAG_A DEP_SQ_X PAYLOAD_MODE THERM_HTR1_ON POWER_SA_I IND_AR_1 IND_WALK_1; do
+  row=$(awk -F, -v p="$p" '$1 == p && $2 == 1' "$OUT/dependency-all/top.csv")
+  if [ -n "$row" ]; then
+    awk -F, '{ printf "  %-14s -> %-16s lag %5s s  nmi %.2f\n", $1, $3, $4, $6 }' <<< "$row"
+  else
+    printf '  %-14s    no significant partner\n' "$p"
+  fi
+done
+echo "planted in truth.json: $(awk '/"mission": "/ { m++ } m > 1 { exit } /"param_a"/ { gsub(/[",]/, "", $2); a = $2 } /"param_b"/ { gsub(/[",]/, "", $2); b = $2 }
+  /"lag_seconds"/ && a != "" { gsub(/[",]/, "", $2); printf "%s->%s@%ss ", a, b, $2; a = "" }' "$OUT/archive/truth.json")"
+
 SMAP=../shared/data/smap.tar.xz
 if [ -f "$SMAP" ]; then
   step "ingest: NASA SMAP telemetry (telemanom layout) into mission SMAP, $NP ranks"
@@ -53,6 +68,7 @@ archive:        $OUT/archive   (one folder per mission: catalog.h5 and YYYY/MM/M
 ground truth:   $OUT/archive/truth.json   (planted dependencies and anomalies)
 samples (CSV):  $OUT/bus-current.csv
 statistics:     $OUT/stats-hourly/{stats.csv,stats.h5,product.json}, $OUT/stats-daily/
+dependencies:   $OUT/dependency-all/{pairs.csv,top.csv,graph.dot,pairs.h5,product.json}
 campaign:       $OUT/campaign-daily/{campaign.csv,product.json} and one folder per task
 on Slurm:       slurm/local-cluster.sh start /tmp/tm-slurm; eval "$(slurm/local-cluster.sh env /tmp/tm-slurm)";
                 $TM submit jobfiles/campaign-daily.ini --archive $OUT/archive --output $OUT/campaign-slurm

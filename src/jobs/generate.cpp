@@ -203,9 +203,9 @@ std::map<std::string, io::Series, std::less<>> make_day(const DayModel& m, const
   std::vector<double> heater(n), temp(n), charge(n), ar1(n), ar2(n), walk1(n), walk2(n);
   {
     double T = 17.5, q = 0.5, a1 = 0, a2 = 0, w1 = 0, w2 = 0;
-    // Transport delays (heater to cell 240 s, array to battery 600 s) and fast responses (30 s),
+    // Transport delays (heater to cell 240 s, array to battery 600 s) and fast responses (10 s),
     // so that each physical dependency has the lag truth.json gives it, to within a grid step.
-    const double a_fast = std::exp(-dt / 30.0);
+    const double a_fast = std::exp(-dt / 10.0);
     for (std::int64_t i = -warm; i < n; ++i) {
       const double t = t0 + static_cast<double>(i) * dt;
       const bool on = m.heater_on(t);
