@@ -18,6 +18,7 @@
 #include "jobs/generate.hpp"
 #include "jobs/job.hpp"
 #include "jobs/product.hpp"
+#include "jobs/novelty.hpp"
 #include "jobs/run.hpp"
 #include "jobs/submit.hpp"
 #include "jobs/retrieve.hpp"
@@ -147,6 +148,26 @@ int cmd_info(const Comm& comm, const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_evaluate(const Comm& comm, const std::vector<std::string>& args) {
+  jobs::EvaluateOptions o;
+  po::options_description desc("evaluate options");
+  desc.add_options()
+      ("archive", po::value(&o.archive)->required(), "archive folder (its anomaly events are the labels)")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("detections", po::value(&o.detections)->required(), "detections.csv (mission,param,start,end,...)")
+      ("from", po::value(&o.from), "start of the scored range (ISO-8601; default: the mission's start)")
+      ("to", po::value(&o.to), "end of the scored range (exclusive; default: the mission's end)")
+      ("output", po::value(&o.output), "the CSV (default: evaluation.csv beside the detections)");
+  po::variables_map vm;
+  if (!parse("evaluate", "--archive A --mission M --detections FILE [--from T] [--to T] [--output CSV]", desc, args, vm))
+    return 0;
+  int status = 0;
+  comm.run_phase([&] {
+    if (comm.is_root()) status = jobs::evaluate(o, stdout);
+  });
+  return status;
+}
+
 int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
   jobs::GetOptions o;
   std::string archive, from, to, format;
@@ -234,6 +255,9 @@ const std::vector<Command>& commands() {
       {"submit", "submit a job file to Slurm (sbatch); prints the job id", cmd_submit},
       {"stats", "per-bucket statistics of parameters (the job kind `stats` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
+      {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
+       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
+      {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
   };

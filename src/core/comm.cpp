@@ -22,6 +22,7 @@ class Comm::Impl {
   virtual void broadcast_bytes(std::string& bytes, int root) const = 0;
   virtual void allreduce(std::span<std::int64_t> data, ReduceOp op) const = 0;
   virtual void allreduce(std::span<double> data, ReduceOp op) const = 0;
+  virtual void allreduce(std::span<float> data, ReduceOp op) const = 0;
   virtual std::vector<std::string> alltoall_bytes(const std::vector<std::string>& send) const = 0;
   [[noreturn]] virtual void abort(int code) const noexcept = 0;
   virtual void* native_handle() const noexcept = 0;
@@ -38,6 +39,7 @@ class LocalImpl final : public Comm::Impl {
   void broadcast_bytes(std::string&, int) const override {}
   void allreduce(std::span<std::int64_t>, ReduceOp) const override {}
   void allreduce(std::span<double>, ReduceOp) const override {}
+  void allreduce(std::span<float>, ReduceOp) const override {}
   std::vector<std::string> alltoall_bytes(const std::vector<std::string>& send) const override {
     if (send.size() != 1) throw InternalError("alltoall_bytes: expected 1 buffer on a local comm");
     return send;
@@ -107,6 +109,12 @@ class MpiImpl final : public Comm::Impl {
     for (std::size_t off = 0; off < data.size(); off += kMaxPiece / 8) {
       const int n = static_cast<int>(std::min(kMaxPiece / 8, data.size() - off));
       TELEMINE_MPI(MPI_Allreduce(MPI_IN_PLACE, data.data() + off, n, MPI_DOUBLE, to_mpi(op), comm_));
+    }
+  }
+  void allreduce(std::span<float> data, ReduceOp op) const override {
+    for (std::size_t off = 0; off < data.size(); off += kMaxPiece / 4) {
+      const int n = static_cast<int>(std::min(kMaxPiece / 4, data.size() - off));
+      TELEMINE_MPI(MPI_Allreduce(MPI_IN_PLACE, data.data() + off, n, MPI_FLOAT, to_mpi(op), comm_));
     }
   }
 
@@ -193,6 +201,7 @@ void Comm::barrier() const { impl_->barrier(); }
 void Comm::broadcast_bytes(std::string& bytes, int root) const { impl_->broadcast_bytes(bytes, root); }
 void Comm::allreduce(std::span<std::int64_t> data, ReduceOp op) const { impl_->allreduce(data, op); }
 void Comm::allreduce(std::span<double> data, ReduceOp op) const { impl_->allreduce(data, op); }
+void Comm::allreduce(std::span<float> data, ReduceOp op) const { impl_->allreduce(data, op); }
 std::vector<std::string> Comm::alltoall_bytes(const std::vector<std::string>& send) const {
   return impl_->alltoall_bytes(send);
 }

@@ -45,6 +45,7 @@ class Comm {
   /// Element-wise reduction to all ranks, in place.
   void allreduce(std::span<std::int64_t> data, ReduceOp op) const;
   void allreduce(std::span<double> data, ReduceOp op) const;
+  void allreduce(std::span<float> data, ReduceOp op) const;
 
   /// Every rank's bytes, in rank order, on every rank.
   std::vector<std::string> allgather_bytes(const std::string& mine) const;

@@ -28,7 +28,7 @@ struct KeySpec {
 };
 const std::vector<KeySpec>& common_keys() {
   static const std::vector<KeySpec> keys = {
-      {"kind", "job kind: stats, dependency, campaign"},
+      {"kind", "job kind: stats, dependency, novelty, campaign"},
       {"archive", "archive folder"},
       {"mission", "mission, or a comma list of missions"},
       {"params", "comma list of parameter names and glob patterns (default: all)"},
@@ -55,6 +55,23 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
         {"set-b", "mode sets: names and glob patterns"},
         {"alpha", "false discovery rate over all pairs and lags tested (default 0.01)"},
         {"top", "partners per parameter in top.csv (default 10)"}}},
+      {"novelty",
+       {{"model", "features (mean, std, min, max per period), window (raw grid windows), or a folder of trained models to score with"},
+        {"period", "features: the period of one feature vector (default 1h; divides 1d)"},
+        {"grid", "window: the resampling grid (default 1min; divides 1d)"},
+        {"window", "window: grid steps per window (default 30)"},
+        {"stride", "window: grid steps between windows (default: the window)"},
+        {"group", "one model per: parameter, subsystem (default), all (one model, data-parallel), or lists 'A*, B; C*'"},
+        {"train-from", "start of the reference period (default: the job's start)"},
+        {"train-to", "end of the reference period (default: the job's end); labelled anomalies in it are excluded"},
+        {"hidden", "layer sizes down to the code, e.g. 64, 16 (default: 2 x inputs, inputs / 3)"},
+        {"epochs", "training epochs (default 300)"},
+        {"batch", "global batch (default 64)"},
+        {"learning-rate", "Adam learning rate (default 0.003)"},
+        {"seed", "seed of the initial weights and the shuffles (default 1)"},
+        {"threshold", "pot:RISK (extreme values of the reference scores, default pot:0.001), sigma:K, quantile:Q"},
+        {"model-dir", "where the trained models go (default OUTPUT/models)"},
+        {"threads", "Torch threads per rank (default 1)"}}},
       {"slurm",
        {{"nodes", "nodes"},
         {"ntasks-per-node", "MPI ranks per node"},
@@ -68,7 +85,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   return keys;
 }
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats", "dependency", "campaign"};
+  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign"};
   return kinds;
 }
 
@@ -230,7 +247,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, stats)");
+  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, novelty, stats)");
   const bool campaign = c.kind == "campaign";
   for (const char* key : {"jobs", "missions"})
     if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");

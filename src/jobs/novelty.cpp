@@ -1,0 +1,894 @@
+#include "jobs/novelty.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <numeric>
+#include <set>
+#include <sstream>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/progress.hpp"
+#include "core/serialize.hpp"
+#include "core/time.hpp"
+#include "io/archive.hpp"
+#include "io/fs.hpp"
+#include "io/json.hpp"
+#include "io/table.hpp"
+#include "jobs/job.hpp"
+#include "jobs/plan.hpp"
+#include "jobs/product.hpp"
+#include "kernels/dependency.hpp"
+#include "kernels/novelty.hpp"
+#include "kernels/stats.hpp"
+#include "ml/autoencoder.hpp"
+
+namespace telemine::jobs {
+namespace {
+
+namespace fs = std::filesystem;
+namespace k = kernels;
+
+enum class ModelKind { features, window };
+constexpr int kFeatures = 4;  // mean, standard deviation, min, max
+
+struct Settings {
+  ModelKind kind = ModelKind::features;
+  fs::path load;                 ///< a model folder to score with, instead of training
+  DurationNs period = kHour;     ///< features
+  DurationNs grid = kMinute;     ///< window
+  int window = 30, stride = 30;  ///< window, in grid steps
+  std::string group = "subsystem";
+  std::vector<std::vector<std::string>> lists;  ///< explicit groups
+  TimeNs train_from = kTimeMin, train_to = kTimeMax;
+  std::vector<int> hidden;  ///< empty: from the inputs
+  ml::TrainOptions train;
+  std::string method = "pot";
+  double method_value = 1e-3;
+  fs::path model_dir;
+  int threads = 1;
+};
+
+template <class T>
+T parse_number(const Job& job, const std::string& key, T fallback, T lo, T hi) {
+  const auto v = job.get(key);
+  if (!v) return fallback;
+  T x{};
+  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
+  if (ec != std::errc() || end != v->data() + v->size() || !(x >= lo && x <= hi))
+    job.fail(key, "'" + *v + "' is not a number in " + std::to_string(lo) + " .. " + std::to_string(hi));
+  return x;
+}
+
+TimeNs parse_time_key(const Job& job, const std::string& key, TimeNs fallback) {
+  const auto v = job.get(key);
+  if (!v) return fallback;
+  try {
+    return parse_time(*v);
+  } catch (const UsageError& e) {
+    job.fail(key, e.what());
+  }
+}
+
+Settings read_settings(const Job& job) {
+  Settings s;
+  const std::string model = job.get("novelty.model").value_or("features");
+  if (model == "features") s.kind = ModelKind::features;
+  else if (model == "window") s.kind = ModelKind::window;
+  else s.load = model;  // a folder of trained models
+  if (const auto p = job.get_duration("novelty.period")) s.period = *p;
+  if (const auto g = job.get_duration("novelty.grid")) s.grid = *g;
+  for (const auto& [key, d] : {std::pair{"novelty.period", s.period}, std::pair{"novelty.grid", s.grid}})
+    if (kDay % d != 0) job.fail(key, "must divide one day (1min, 10min, 1h ...): periods and windows never straddle two days");
+  s.window = parse_number<int>(job, "novelty.window", 30, 1, 100000);
+  s.stride = parse_number<int>(job, "novelty.stride", s.window, 1, 100000);
+  if (s.window > kDay / s.grid) job.fail("novelty.window", "longer than a day of grid steps");
+  s.group = job.get("novelty.group").value_or("subsystem");
+  if (s.group != "parameter" && s.group != "subsystem" && s.group != "all") {
+    std::istringstream in(s.group);
+    for (std::string part; std::getline(in, part, ';');)
+      if (auto items = split_comma_list(part); !items.empty()) s.lists.push_back(items);
+    if (s.lists.empty()) job.fail("novelty.group", "expected parameter, subsystem, all, or lists: 'A*, B; C'");
+  }
+  s.train_from = parse_time_key(job, "novelty.train-from", kTimeMin);
+  s.train_to = parse_time_key(job, "novelty.train-to", kTimeMax);
+  if (s.train_from >= s.train_to) job.fail("novelty.train-to", "must be after train-from");
+  if (const auto h = job.get("novelty.hidden")) {
+    for (const auto& item : split_comma_list(*h)) {
+      int x = 0;
+      const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), x);
+      if (ec != std::errc() || end != item.data() + item.size() || x < 1 || x > 100000)
+        job.fail("novelty.hidden", "'" + *h + "' is not a list of layer sizes (e.g. 64, 16)");
+      s.hidden.push_back(x);
+    }
+  }
+  s.train.epochs = parse_number<int>(job, "novelty.epochs", 300, 1, 100000);
+  s.train.batch = parse_number<int>(job, "novelty.batch", 64, 1, 1 << 24);
+  s.train.learning_rate = parse_number<double>(job, "novelty.learning-rate", 3e-3, 1e-9, 10.0);
+  s.train.seed = parse_number<std::uint64_t>(job, "novelty.seed", 1, 0, UINT64_MAX);
+  s.threads = parse_number<int>(job, "novelty.threads", 1, 1, 256);
+  const std::string th = job.get("novelty.threshold").value_or("pot:0.001");
+  const auto colon = th.find(':');
+  s.method = th.substr(0, colon);
+  double v = 0;
+  const std::string num = colon == std::string::npos ? "" : th.substr(colon + 1);
+  const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
+  const bool ok_num = !num.empty() && ec == std::errc() && end == num.data() + num.size();
+  if (!ok_num || (s.method == "pot" && !(v > 0 && v < 1)) || (s.method == "quantile" && !(v > 0 && v < 1)) ||
+      (s.method == "sigma" && !(v > 0)) || (s.method == "ndt" && !(v >= 0 && v < 1)) ||
+      (s.method != "pot" && s.method != "sigma" && s.method != "quantile" && s.method != "ndt"))
+    job.fail("novelty.threshold",
+             "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999) or ndt:PRUNE (0.13)");
+  s.method_value = v;
+  s.model_dir = job.get("novelty.model-dir").value_or((job.common().output / "models").string());
+  return s;
+}
+
+struct Param {
+  int mission = 0;
+  std::string name, display, subsystem;
+  io::ParamKind kind = io::ParamKind::numeric;
+};
+
+struct Group {
+  std::string name;
+  std::vector<std::int32_t> params;
+};
+
+// The rows of one model: one per period (features) or window, inputs flattened row-major.
+struct Rows {
+  std::vector<TimeNs> start, end;
+  std::vector<float> x;
+  std::size_t size() const noexcept { return start.size(); }
+};
+
+std::string file_name(std::string name) {
+  for (char& c : name)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
+  return name + ".pt";
+}
+
+// Thresholds on the reference scores (pot, sigma, quantile). ndt instead works on the scores of
+// the rows after the reference period (see below); its reference threshold is their maximum.
+double threshold_of(const Settings& s, std::span<const double> reference) {
+  if (s.method == "ndt") return *std::max_element(reference.begin(), reference.end());
+  if (s.method == "sigma") return k::sigma_threshold(reference, s.method_value);
+  if (s.method == "quantile") return k::quantile_threshold(reference, s.method_value);
+  return k::pot_threshold(reference, s.method_value);
+}
+
+void put_number(std::string& line, double v) {
+  if (std::isnan(v)) {
+    line += "nan";
+    return;
+  }
+  char buf[32];
+  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+// A novel row, sent to rank 0 to be merged into intervals.
+struct Novel {
+  std::int32_t group = 0;
+  TimeNs start = 0, end = 0;
+  double score = 0;
+};
+
+}  // namespace
+
+int run_novelty(const Job& job, const Comm& comm) {
+  const Settings set = read_settings(job);
+  const Plan plan = plan_collectively(job, comm);
+  ml::set_threads(set.threads);
+
+  std::vector<Param> params;
+  for (std::size_t m = 0; m < plan.missions.size(); ++m)
+    for (const auto& p : plan.missions[m].params)
+      params.push_back({static_cast<int>(m), p.name, plan.missions.size() > 1 ? plan.missions[m].name + "/" + p.name : p.name,
+                        p.subsystem, p.kind});
+  const auto n_params = static_cast<std::int32_t>(params.size());
+
+  // The models: one per group.
+  std::vector<Group> groups;
+  comm.run_phase([&] {
+    if (set.group == "parameter") {
+      for (std::int32_t p = 0; p < n_params; ++p) groups.push_back({params[p].display, {p}});
+    } else if (set.group == "all") {
+      std::vector<std::int32_t> all(static_cast<std::size_t>(n_params));
+      std::iota(all.begin(), all.end(), 0);
+      groups.push_back({"all", all});
+    } else if (set.group == "subsystem") {
+      std::map<std::pair<int, std::string>, std::vector<std::int32_t>> by;
+      for (std::int32_t p = 0; p < n_params; ++p) by[{params[p].mission, params[p].subsystem}].push_back(p);
+      for (const auto& [key, ps] : by) {
+        const std::string sub = key.second.empty() ? "none" : key.second;
+        groups.push_back({plan.missions.size() > 1 ? plan.missions[static_cast<std::size_t>(key.first)].name + "/" + sub : sub, ps});
+      }
+    } else {
+      for (std::size_t g = 0; g < set.lists.size(); ++g) {
+        Group grp{"group" + std::to_string(g + 1), {}};
+        for (std::int32_t p = 0; p < n_params; ++p)
+          for (const auto& pat : set.lists[g])
+            if (glob_match(pat, params[p].display) || glob_match(pat, params[p].name)) {
+              grp.params.push_back(p);
+              break;
+            }
+        if (grp.params.empty()) job.fail("novelty.group", "'" + set.lists[g].front() + "...' matches no parameter");
+        groups.push_back(grp);
+      }
+    }
+  });
+  const auto n_groups = static_cast<std::int32_t>(groups.size());
+  const bool data_parallel = n_groups == 1 && comm.size() > 1;
+  const int ranks = comm.size(), me = comm.rank();
+
+  if (job.dry_run()) {
+    if (comm.is_root()) {
+      std::printf("novelty: %d parameters in %d models (%s), %s\n", n_params, n_groups, set.group.c_str(),
+                  data_parallel ? "one model trained data-parallel on every rank" : "models spread over the ranks");
+      std::fputs(plan.describe().c_str(), stdout);
+    }
+    return 0;
+  }
+  Product product(job, plan, comm);
+  product.phase("plan");
+
+  // Labelled anomalies, to keep out of the reference rows (training never sees them).
+  std::map<std::string, std::vector<k::Interval>> labelled;  // by display name
+  comm.run_phase([&] {
+    const io::Archive archive = io::Archive::open(job.common().archive);
+    for (std::size_t m = 0; m < plan.missions.size(); ++m)
+      for (const auto& e : archive.catalog(plan.missions[m].name).events) {
+        if (e.kind != "anomaly") continue;
+        for (const auto& p : params)
+          if (p.mission == static_cast<int>(m) && (e.param.empty() || e.param == p.name))
+            labelled[p.display].push_back({e.start, e.end});
+      }
+  });
+
+  // 1. Blocks: per parameter and day, the features of every period or the grid values.
+  const std::int64_t per_day = set.kind == ModelKind::window ? kDay / set.grid : kDay / set.period;
+  const std::int64_t block_len = set.kind == ModelKind::window ? per_day : per_day * kFeatures;
+  std::vector<std::vector<std::int32_t>> groups_of(params.size());
+  for (std::int32_t g = 0; g < n_groups; ++g)
+    for (auto p : groups[g].params) groups_of[p].push_back(g);
+  auto owner = [&](std::int32_t g, std::int64_t day) {
+    return data_parallel ? static_cast<int>(((day % ranks) + ranks) % ranks) : static_cast<int>(g % ranks);
+  };
+  std::vector<SkippedPartition> skipped;
+  std::vector<std::string> send(static_cast<std::size_t>(ranks));
+  comm.run_phase([&] {
+    std::vector<ByteWriter> out(static_cast<std::size_t>(ranks));
+    const io::Archive archive = io::Archive::open(job.common().archive);
+    const auto b = plan.rank_begin[me], e = plan.rank_begin[me + 1];
+    Progress progress(comm, "read", e - b, "partitions", job.progress());
+    io::Series series;
+    std::vector<k::BucketStats> buckets;
+    std::vector<double> block(static_cast<std::size_t>(block_len));
+    for (auto i = b; i < e; ++i) {
+      const PlannedPartition& part = plan.partitions[i];
+      const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+      const std::int64_t day = floor_div(part.info.start, kDay);
+      const TimeNs day_start = day * kDay;
+      std::int32_t first = 0;
+      while (params[first].mission != part.mission) ++first;
+      try {
+        const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          const std::int32_t p = first + static_cast<std::int32_t>(j);
+          if (groups_of[p].empty()) continue;
+          series.time.clear();
+          series.value.clear();
+          reader.read(mission.params[j].name, std::max(plan.from, day_start), std::min(plan.to, day_start + kDay), series);
+          std::fill(block.begin(), block.end(), NAN);
+          if (set.kind == ModelKind::window) {
+            if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, day_start, set.grid, block, NAN);
+            else k::resample_mean(series.time, series.value, day_start, set.grid, block);
+          } else {
+            buckets.clear();
+            k::bucket_stats(series.time, series.value, set.period, buckets);
+            for (const auto& bs : buckets) {
+              if (bs.count == 0) continue;
+              const auto at = static_cast<std::size_t>((bs.start - day_start) / set.period) * kFeatures;
+              block[at] = bs.mean;
+              block[at + 1] = bs.count > 1 ? std::sqrt(bs.m2 / static_cast<double>(bs.count - 1)) : 0.0;
+              block[at + 2] = bs.min;
+              block[at + 3] = bs.max;
+            }
+          }
+          std::set<int> to;
+          for (auto g : groups_of[p]) to.insert(owner(g, day));
+          for (int r : to) {
+            out[static_cast<std::size_t>(r)].put<std::int32_t>(p);
+            out[static_cast<std::size_t>(r)].put<std::int64_t>(day);
+            out[static_cast<std::size_t>(r)].put(std::span<const double>(block));
+          }
+        }
+      } catch (const IoError& err) {
+        if (job.common().on_error == OnError::fail) throw;
+        skipped.push_back({mission.name, part.info.file, err.what()});
+      }
+      progress.update(i - b + 1);
+    }
+    progress.finish();
+    for (int r = 0; r < ranks; ++r) send[static_cast<std::size_t>(r)] = out[static_cast<std::size_t>(r)].take();
+  });
+  product.add_skipped(skipped);
+  std::map<std::pair<std::int32_t, std::int64_t>, std::vector<double>> blocks;  // (param, day)
+  std::set<std::int64_t> days;
+  comm.run_phase([&] {
+    for (const auto& bytes : comm.alltoall_bytes(send)) {
+      ByteReader rd(bytes);
+      while (!rd.done()) {
+        const auto p = rd.get<std::int32_t>();
+        const auto day = rd.get<std::int64_t>();
+        blocks[{p, day}] = rd.get_vector<double>();
+        days.insert(day);
+      }
+    }
+  });
+  send.clear();
+  product.phase("read");
+
+  // 2. Rows of the models this rank holds (or, data-parallel, of the days it owns).
+  std::vector<std::int32_t> mine;
+  for (std::int32_t g = 0; g < n_groups; ++g)
+    if (data_parallel || owner(g, 0) == me) mine.push_back(g);
+  std::map<std::int32_t, Rows> rows;
+  auto inputs_of = [&](std::int32_t g) {
+    return static_cast<int>(groups[g].params.size()) * (set.kind == ModelKind::window ? set.window : kFeatures);
+  };
+  for (auto g : mine) {
+    Rows& r = rows[g];
+    const auto& ps = groups[g].params;
+    std::vector<const std::vector<double>*> bl(ps.size());
+    for (auto day : days) {
+      bool any = false;
+      for (std::size_t i = 0; i < ps.size(); ++i) {
+        const auto it = blocks.find({ps[i], day});
+        bl[i] = it == blocks.end() ? nullptr : &it->second;
+        any |= bl[i] != nullptr;
+      }
+      if (!any) continue;
+      const TimeNs day_start = day * kDay;
+      const std::int64_t width = set.kind == ModelKind::window ? set.window : 1;
+      const std::int64_t step = set.kind == ModelKind::window ? set.stride : 1;
+      const DurationNs unit = set.kind == ModelKind::window ? set.grid : set.period;
+      for (std::int64_t at = 0; at + width <= per_day; at += step) {
+        const TimeNs start = day_start + at * unit, end = start + width * unit;
+        if (start < plan.from || end > plan.to) continue;
+        bool complete = true;
+        const std::size_t before = r.x.size();
+        for (std::size_t i = 0; i < ps.size() && complete; ++i) {
+          if (!bl[i]) {
+            complete = false;
+            break;
+          }
+          const std::int64_t first = set.kind == ModelKind::window ? at : at * kFeatures;
+          const std::int64_t n = set.kind == ModelKind::window ? width : kFeatures;
+          if (set.kind == ModelKind::window) {
+            // A parameter sampled less often than the grid leaves gaps: inside a window its last
+            // value holds (the first present one before it); at least half must be present.
+            std::int64_t present = 0;
+            double held = NAN;
+            for (std::int64_t j = 0; j < n; ++j) {
+              const double v = (*bl[i])[static_cast<std::size_t>(first + j)];
+              present += !std::isnan(v);
+              if (std::isnan(held) && !std::isnan(v)) held = v;
+            }
+            if (2 * present < n) {
+              complete = false;
+              break;
+            }
+            for (std::int64_t j = 0; j < n; ++j) {
+              const double v = (*bl[i])[static_cast<std::size_t>(first + j)];
+              if (!std::isnan(v)) held = v;
+              r.x.push_back(static_cast<float>(held));
+            }
+            continue;
+          }
+          for (std::int64_t j = 0; j < n; ++j) {
+            const double v = (*bl[i])[static_cast<std::size_t>(first + j)];
+            if (std::isnan(v)) {
+              complete = false;
+              break;
+            }
+            r.x.push_back(static_cast<float>(v));
+          }
+        }
+        if (!complete) {
+          r.x.resize(before);
+          continue;
+        }
+        r.start.push_back(start);
+        r.end.push_back(end);
+      }
+    }
+  }
+  blocks.clear();
+
+  // 3. Per model: normalisation and training on the reference rows, scores of every row.
+  struct Model {
+    std::vector<double> mean, sd;      // per input
+    std::vector<double> ref_mean_q, ref_sd_q;  // per parameter: its reference errors
+    double threshold = 1.0;            // on row scores: multiples of the parameters' thresholds
+    std::vector<double> threshold_q;   // per parameter, on its standardised error
+    std::vector<double> score;         // standardised, per row
+    std::vector<float> share;          // per row and parameter: its part of the error
+    std::int64_t reference_rows = 0;
+    ml::TrainReport report;
+    std::string file;
+  };
+  std::map<std::int32_t, Model> models;
+  std::vector<Novel> novel;
+  std::vector<float> novel_share;  // per novel row, per parameter of its group
+  comm.run_phase([&] {
+    Progress progress(comm, "models", static_cast<std::int64_t>(mine.size()), "models", job.progress() && !data_parallel);
+    for (std::size_t gi = 0; gi < mine.size(); ++gi) {
+      const std::int32_t g = mine[gi];
+      Rows& r = rows[g];
+      Model& m = models[g];
+      const int inputs = inputs_of(g);
+      const auto& ps = groups[g].params;
+      const std::size_t n = r.size();
+      // Reference rows: inside the training period, touching no labelled anomaly of the group.
+      std::vector<char> reference(n, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (r.start[i] < set.train_from || r.end[i] > set.train_to) continue;
+        bool clean = true;
+        for (auto p : ps) {
+          const auto it = labelled.find(params[p].display);
+          if (it == labelled.end()) continue;
+          for (const auto& l : it->second) clean &= !(l.start < r.end[i] && r.start[i] < l.end);
+        }
+        reference[i] = clean;
+      }
+      std::unique_ptr<ml::Autoencoder> ae;
+      if (!set.load.empty()) {
+        std::map<std::string, std::vector<double>> numbers;
+        std::map<std::string, std::string> texts;
+        const fs::path file = set.load / file_name(groups[g].name);
+        if (!fs::exists(file)) throw IoError(file.string() + ": no model for group '" + groups[g].name + "'");
+        ae = std::make_unique<ml::Autoencoder>(ml::Autoencoder::load(file, numbers, texts));
+        std::string names;
+        for (auto p : ps) names += params[p].display + "\n";
+        if (texts["params"] != names || ae->inputs() != inputs)
+          throw JobError(file.string() + ": the model was trained on other parameters or another model kind");
+        m.mean = numbers["norm_mean"];
+        m.sd = numbers["norm_sd"];
+        m.ref_mean_q = numbers["ref_mean"];
+        m.ref_sd_q = numbers["ref_sd"];
+        m.threshold_q = numbers["threshold"];
+      } else {
+        // Normalisation on the reference rows: per input (features), per parameter (window).
+        const int per_param = inputs / static_cast<int>(ps.size());
+        std::vector<double> sums(static_cast<std::size_t>(2 * inputs + 1), 0.0);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!reference[i]) continue;
+          for (int j = 0; j < inputs; ++j) {
+            const double v = r.x[i * static_cast<std::size_t>(inputs) + static_cast<std::size_t>(j)];
+            sums[static_cast<std::size_t>(j)] += v;
+            sums[static_cast<std::size_t>(inputs + j)] += v * v;
+          }
+          sums[static_cast<std::size_t>(2 * inputs)] += 1;
+        }
+        if (data_parallel) comm.allreduce(std::span<double>(sums), ReduceOp::sum);
+        const double count = sums[static_cast<std::size_t>(2 * inputs)];
+        if (count < 1) {
+          // Nothing to learn from (no complete row in the reference period): listed, not scored.
+          log::warn("novelty: model '" + groups[g].name + "' has no reference row in [train-from, train-to); skipped");
+          models.erase(g);
+          rows[g] = Rows{};
+          progress.update(static_cast<std::int64_t>(gi + 1));
+          continue;
+        }
+        m.mean.assign(static_cast<std::size_t>(inputs), 0.0);
+        m.sd.assign(static_cast<std::size_t>(inputs), 1.0);
+        for (int j = 0; j < inputs; ++j) {
+          // Window inputs of one parameter share its mean and spread; features each have their own.
+          const int lo = set.kind == ModelKind::window ? j / per_param * per_param : j;
+          const int hi = set.kind == ModelKind::window ? lo + per_param : j + 1;
+          double s = 0, sq = 0;
+          for (int q = lo; q < hi; ++q) {
+            s += sums[static_cast<std::size_t>(q)];
+            sq += sums[static_cast<std::size_t>(inputs + q)];
+          }
+          const double c = count * (hi - lo);
+          if (c < 1) continue;
+          const double mean = s / c, var = std::max(0.0, sq / c - mean * mean);
+          m.mean[static_cast<std::size_t>(j)] = mean;
+          m.sd[static_cast<std::size_t>(j)] = var > 1e-24 ? std::sqrt(var) : 1.0;
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i)
+        for (int j = 0; j < inputs; ++j) {
+          float& v = r.x[i * static_cast<std::size_t>(inputs) + static_cast<std::size_t>(j)];
+          v = static_cast<float>((v - m.mean[static_cast<std::size_t>(j)]) / m.sd[static_cast<std::size_t>(j)]);
+        }
+      if (!ae) {
+        std::vector<int> hidden = set.hidden;
+        // Default: a wide first layer and a code of about a third of the inputs (always fewer
+        // than the inputs, so that the model cannot learn the identity).
+        if (hidden.empty())
+          hidden = {std::clamp(2 * inputs, 8, 256), std::min(inputs - 1, std::clamp((inputs + 1) / 3, 2, 32))};
+        if (hidden.back() < 1) hidden.back() = 1;
+        ae = std::make_unique<ml::Autoencoder>(inputs, hidden, set.train.seed);
+        std::vector<float> ref_x;
+        for (std::size_t i = 0; i < n; ++i)
+          if (reference[i])
+            ref_x.insert(ref_x.end(), r.x.begin() + static_cast<std::ptrdiff_t>(i * inputs),
+                         r.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * inputs));
+        m.report = ae->train(ref_x, set.train, data_parallel ? &comm : nullptr);
+      }
+      // Scores: each parameter's mean squared error, standardised on the reference rows; a row
+      // scores its most novel parameter, so that one parameter's anomaly is not diluted by the
+      // others of its model. Shares: each parameter's part of the row's error.
+      std::vector<float> err(r.x.size());
+      ae->errors(r.x, err);
+      const std::size_t np = ps.size();
+      const int per_param = inputs / static_cast<int>(np);
+      std::vector<double> e(n * np);
+      m.share.assign(n * np, 0.0f);
+      for (std::size_t i = 0; i < n; ++i) {
+        double total = 0;
+        for (std::size_t q = 0; q < np; ++q) {
+          double sum = 0;
+          for (int j = 0; j < per_param; ++j) sum += err[i * static_cast<std::size_t>(inputs) + q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j)];
+          e[i * np + q] = sum / per_param;
+          total += sum;
+        }
+        for (std::size_t q = 0; q < np; ++q)
+          m.share[i * np + q] = total > 0 ? static_cast<float>(e[i * np + q] * per_param / total) : 0.0f;
+      }
+      if (set.load.empty()) {
+        // Per parameter: mean and spread of its reference errors (data-parallel: over every rank).
+        std::vector<double> sums(3 * np, 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+          if (reference[i])
+            for (std::size_t q = 0; q < np; ++q) {
+              sums[q] += e[i * np + q];
+              sums[np + q] += e[i * np + q] * e[i * np + q];
+              sums[2 * np + q] += 1;
+            }
+        if (data_parallel) comm.allreduce(std::span<double>(sums), ReduceOp::sum);
+        m.ref_mean_q.assign(np, 0.0);
+        m.ref_sd_q.assign(np, 1.0);
+        for (std::size_t q = 0; q < np; ++q) {
+          const double c = sums[2 * np + q];
+          if (c < 1) continue;
+          const double mean = sums[q] / c, var = c > 1 ? (sums[np + q] - c * mean * mean) / (c - 1) : 0.0;
+          m.ref_mean_q[q] = mean;
+          m.ref_sd_q[q] = var > 1e-30 ? std::sqrt(var) : std::max(1e-12, std::abs(mean));
+        }
+      }
+      // Each parameter's standardised error against its own threshold, set from its reference
+      // errors alone (never from labels): a parameter with a heavy-tailed error (a mode that
+      // switches) does not mask another's anomaly. A row scores its most novel parameter,
+      // as a multiple of that parameter's threshold: above 1 is novel.
+      auto z = [&](std::size_t i, std::size_t q) { return (e[i * np + q] - m.ref_mean_q[q]) / m.ref_sd_q[q]; };
+      if (set.load.empty()) {
+        m.threshold_q.assign(np, INFINITY);
+        for (std::size_t q = 0; q < np; ++q) {
+          std::vector<double> ref;
+          for (std::size_t i = 0; i < n; ++i)
+            if (reference[i]) ref.push_back(z(i, q));
+          if (data_parallel) {
+            ByteWriter w;
+            w.put(ref);
+            ref.clear();
+            for (const auto& bytes : comm.allgather_bytes(w.take())) {
+              ByteReader rd(bytes);
+              const auto part = rd.get_vector<double>();
+              ref.insert(ref.end(), part.begin(), part.end());
+            }
+          }
+          if (q == 0) m.reference_rows = static_cast<std::int64_t>(ref.size());
+          if (ref.empty()) throw JobError("novelty: model '" + groups[g].name + "' has no reference row in [train-from, train-to)");
+          m.threshold_q[q] = std::max(threshold_of(set, ref), 1e-6);
+        }
+      }
+      std::vector<double> raw(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        double top = -INFINITY;
+        for (std::size_t q = 0; q < np; ++q) top = std::max(top, z(i, q) / m.threshold_q[q]);
+        raw[i] = top;
+      }
+      m.threshold = 1.0;
+      m.score = raw;
+      std::vector<char> is_novel(n, 0);
+      for (std::size_t i = 0; i < n; ++i) is_novel[i] = m.score[i] > m.threshold;
+      if (set.method == "ndt") {
+        // Hundman's dynamic threshold on the scores after the reference period (all rows when
+        // the reference period covers everything), in time order; labels are never read.
+        std::vector<std::size_t> idx;
+        for (std::size_t i = 0; i < n; ++i)
+          if (r.start[i] >= set.train_to || set.train_to == kTimeMax) idx.push_back(i);
+        std::vector<double> sc;
+        for (auto i : idx) sc.push_back(m.score[i]);
+        const auto flags = k::dynamic_threshold(sc, set.method_value);
+        std::fill(is_novel.begin(), is_novel.end(), 0);
+        for (std::size_t k2 = 0; k2 < idx.size(); ++k2) is_novel[idx[k2]] = flags[k2];
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (is_novel[i]) {
+          novel.push_back({g, r.start[i], r.end[i], m.score[i]});
+          novel_share.insert(novel_share.end(), m.share.begin() + static_cast<std::ptrdiff_t>(i * np),
+                             m.share.begin() + static_cast<std::ptrdiff_t>((i + 1) * np));
+        }
+      }
+      // One loadable file per model: weights, normalisation, reference scores, threshold.
+      if (set.load.empty() && (!data_parallel || comm.is_root())) {
+        io::make_directories(set.model_dir);
+        std::string names;
+        for (auto p : ps) names += params[p].display + "\n";
+        const fs::path file = set.model_dir / file_name(groups[g].name);
+        ae->save(file,
+                 {{"norm_mean", m.mean}, {"norm_sd", m.sd}, {"ref_mean", m.ref_mean_q}, {"ref_sd", m.ref_sd_q},
+                  {"threshold", m.threshold_q}},
+                 {{"params", names},
+                  {"group", groups[g].name},
+                  {"model", set.kind == ModelKind::window ? "window" : "features"},
+                  {"unit", format_duration(set.kind == ModelKind::window ? set.grid : set.period)},
+                  {"window", std::to_string(set.window)},
+                  {"threshold_method", set.method + ":" + std::to_string(set.method_value)}});
+        m.file = file.string();
+      }
+      progress.update(static_cast<std::int64_t>(gi + 1));
+    }
+    progress.finish();
+  });
+  product.phase(set.load.empty() ? "train and score" : "score");
+
+  // scores.h5: every row's standardised score, with each parameter's share of its error.
+  {
+    std::vector<std::int64_t> c_param, c_start, c_end;
+    std::vector<double> c_score, c_share;
+    for (const auto& [g, m] : models) {
+      const Rows& r = rows[g];
+      const auto& ps = groups[g].params;
+      for (std::size_t i = 0; i < r.size(); ++i)
+        for (std::size_t q = 0; q < ps.size(); ++q) {
+          c_param.push_back(ps[q]);
+          c_start.push_back(r.start[i]);
+          c_end.push_back(r.end[i]);
+          c_score.push_back(m.score[i]);
+          c_share.push_back(m.share[i * ps.size() + q]);
+        }
+    }
+    // Rows in model order whatever the rank count: each model's block at its own offset
+    // (data-parallel: the model's rows in rank order, each rank's days in time order).
+    std::vector<std::int64_t> counts(static_cast<std::size_t>(n_groups) * static_cast<std::size_t>(ranks), 0);
+    for (const auto& [g, m] : models)
+      counts[static_cast<std::size_t>(g) * static_cast<std::size_t>(ranks) + static_cast<std::size_t>(me)] =
+          static_cast<std::int64_t>(rows[g].size() * groups[g].params.size());
+    comm.allreduce(std::span<std::int64_t>(counts), ReduceOp::sum);
+    io::TableLayout layout;
+    std::int64_t offset = 0;
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      if (static_cast<int>(i % static_cast<std::size_t>(ranks)) == me && counts[i] > 0) layout.runs.push_back({offset, counts[i]});
+      offset += counts[i];
+    }
+    layout.total_rows = offset;
+    std::vector<std::string> names;
+    for (const auto& p : params) names.push_back(p.display);
+    using I = std::span<const std::int64_t>;
+    using D = std::span<const double>;
+    io::write_table(product.staging("scores.h5"), comm, "scores", layout,
+                    {{"param", I(c_param), "index into /params"},
+                     {"start", I(c_start), "period or window start, int64 ns since 1970-01-01T00:00:00Z (UTC)"},
+                     {"end", I(c_end), "end, exclusive"},
+                     {"score", D(c_score), "the row's score: its most novel parameter's standardised reconstruction error, as a multiple of that parameter's threshold (> 1: novel)"},
+                     {"share", D(c_share), "this parameter's share of the model's reconstruction error"}},
+                    {{"params", names}}, {{"telemine_version", version()}});
+  }
+
+  // Rank 0: adjacent novel rows of a model merge into intervals, reported for the parameter
+  // with the largest share of their error.
+  ByteWriter w;
+  w.put(std::span<const Novel>(novel));
+  w.put(novel_share);
+  const auto gathered = comm.gather_bytes(w.take());
+  std::int64_t n_detections = 0;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    std::vector<Novel> all;
+    std::vector<std::vector<float>> shares;
+    for (const auto& bytes : gathered) {
+      ByteReader rd(bytes);
+      const auto part = rd.get_vector<Novel>();
+      const auto sh = rd.get_vector<float>();
+      std::size_t off = 0;
+      for (const auto& nv : part) {
+        const std::size_t np = groups[nv.group].params.size();
+        shares.emplace_back(sh.begin() + static_cast<std::ptrdiff_t>(off), sh.begin() + static_cast<std::ptrdiff_t>(off + np));
+        off += np;
+        all.push_back(nv);
+      }
+    }
+    std::vector<std::size_t> order(all.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+      return std::tie(all[a].group, all[a].start, all[a].end) < std::tie(all[b].group, all[b].start, all[b].end);
+    });
+    struct Detection {
+      std::string mission, param;
+      TimeNs start, end;
+      double score;
+      std::string contributors;
+    };
+    std::vector<Detection> detections;
+    for (std::size_t i = 0; i < order.size();) {
+      const Novel& first = all[order[i]];
+      const auto& ps = groups[first.group].params;
+      Novel iv = first;
+      std::vector<double> weight(ps.size(), 0.0);
+      std::size_t j = i;
+      for (; j < order.size() && all[order[j]].group == first.group && all[order[j]].start <= iv.end; ++j) {
+        iv.end = std::max(iv.end, all[order[j]].end);
+        iv.score = std::max(iv.score, all[order[j]].score);
+        for (std::size_t q = 0; q < ps.size(); ++q) weight[q] += shares[order[j]][q];
+      }
+      i = j;
+      const double total = std::accumulate(weight.begin(), weight.end(), 0.0);
+      std::vector<std::size_t> rank(ps.size());
+      std::iota(rank.begin(), rank.end(), std::size_t{0});
+      std::stable_sort(rank.begin(), rank.end(), [&](auto a, auto b) { return weight[a] > weight[b]; });
+      std::string contributors;
+      for (std::size_t q = 0; q < std::min<std::size_t>(3, rank.size()); ++q) {
+        const double sh = total > 0 ? weight[rank[q]] / total : 0;
+        if (q > 0 && sh < 0.05) break;
+        char buf[32];
+        std::snprintf(buf, sizeof buf, ":%.2f", sh);
+        contributors += (q ? ";" : "") + params[ps[rank[q]]].display + buf;
+      }
+      const Param& top = params[ps[rank[0]]];
+      detections.push_back({plan.missions[static_cast<std::size_t>(top.mission)].name, top.name, iv.start, iv.end, iv.score, contributors});
+    }
+    std::sort(detections.begin(), detections.end(), [](const Detection& a, const Detection& b) {
+      return std::tie(a.mission, a.param, a.start) < std::tie(b.mission, b.param, b.start);
+    });
+    std::string csv = "mission,param,start,end,score,contributors\n";
+    for (const auto& d : detections) {
+      csv += d.mission + "," + d.param + "," + format_time(d.start) + "," + format_time(d.end) + ",";
+      put_number(csv, d.score);
+      csv += "," + d.contributors + "\n";
+    }
+    n_detections = static_cast<std::int64_t>(detections.size());
+    std::FILE* f = std::fopen(product.staging("detections.csv").c_str(), "wb");
+    if (!f) throw IoError(product.staging("detections.csv").string() + ": cannot create");
+    const bool ok = std::fwrite(csv.data(), 1, csv.size(), f) == csv.size();
+    if (std::fclose(f) != 0 || !ok) throw IoError(product.staging("detections.csv").string() + ": cannot write (disk full?)");
+  });
+  product.phase("detect");
+
+  // What each model learned, for product.json (rank 0 gathers every rank's models).
+  ByteWriter mw;
+  for (const auto& [g, m] : models) {
+    if (data_parallel && !comm.is_root()) break;
+    mw.put<std::int32_t>(g);
+    mw.put<std::int64_t>(static_cast<std::int64_t>(rows[g].size()));
+    mw.put<std::int64_t>(m.reference_rows);
+    mw.put<double>(m.report.final_loss);
+    mw.put<double>(m.report.seconds);
+    mw.put<double>(m.threshold);
+    mw.put(m.file);
+  }
+  const auto model_info = comm.gather_bytes(mw.take());
+  product.set_summary([&](io::JsonWriter& j) {
+    j.field("model", set.load.empty() ? std::string(set.kind == ModelKind::window ? "window" : "features")
+                                      : "loaded from " + set.load.string());
+    j.field("group", set.group);
+    j.field("training", data_parallel ? std::string("one model, data-parallel over every rank") : std::string("models spread over the ranks"));
+    j.field("detections", n_detections);
+    j.key("models").begin_array();
+    for (const auto& bytes : model_info) {
+      ByteReader rd(bytes);
+      while (!rd.done()) {
+        const auto g = rd.get<std::int32_t>();
+        j.begin_object();
+        j.field("name", groups[g].name);
+        j.field("parameters", static_cast<std::int64_t>(groups[g].params.size()));
+        j.field("rows", rd.get<std::int64_t>());
+        j.field("reference_rows", rd.get<std::int64_t>());
+        j.field("final_loss", rd.get<double>());
+        j.field("train_seconds", rd.get<double>());
+        j.field("threshold", rd.get<double>());
+        j.field("file", rd.get_string());
+        j.end_object();
+      }
+    }
+    j.end_array();
+  });
+  const auto published = product.publish({"detections.csv", "scores.h5"});
+  if (comm.is_root()) {
+    std::printf("novelty: %d parameters, %d models, %lld detections\n", n_params, n_groups, static_cast<long long>(n_detections));
+    for (const auto& p : published) std::printf("  %s\n", p.c_str());
+    if (set.load.empty()) std::printf("  %s/ (one model file per group)\n", set.model_dir.c_str());
+  }
+  return 0;
+}
+
+// ---- telemine evaluate -----------------------------------------------------------------------
+
+int evaluate(const EvaluateOptions& o, std::FILE* out) {
+  const io::Archive archive = io::Archive::open(o.archive);
+  const io::Catalog catalog = archive.catalog(o.mission);
+  k::Interval range{kTimeMax, kTimeMin};
+  for (const auto& p : catalog.partitions) {
+    range.start = std::min(range.start, p.start);
+    range.end = std::max(range.end, p.end);
+  }
+  if (!o.from.empty()) range.start = parse_time(o.from);
+  if (!o.to.empty()) range.end = parse_time(o.to);
+  if (range.start >= range.end) throw UsageError("evaluate: empty time range");
+
+  std::map<std::string, std::vector<k::Interval>> labels, detections;
+  for (const auto& e : catalog.events)
+    if (e.kind == "anomaly" && !e.param.empty()) labels[e.param].push_back({e.start, e.end});
+  // A parameter labelled twice with overlapping sequences (SMAP's P-2) counts them as one set.
+  for (auto& [p, l] : labels) l = k::merge_intervals(l);
+
+  std::FILE* f = std::fopen(o.detections.c_str(), "rb");
+  if (!f) throw IoError(o.detections + ": cannot open");
+  std::string text;
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
+  std::fclose(f);
+  std::istringstream in(text);
+  std::string line;
+  std::int64_t lineno = 0;
+  while (std::getline(in, line)) {
+    ++lineno;
+    if (lineno == 1) {
+      if (line.rfind("mission,param,start,end", 0) != 0)
+        throw UsageError(o.detections + ":1: expected the header mission,param,start,end,score,contributors");
+      continue;
+    }
+    if (line.empty()) continue;
+    std::vector<std::string> cells;
+    std::istringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    if (cells.size() < 4) throw UsageError(o.detections + ":" + std::to_string(lineno) + ": expected mission,param,start,end");
+    if (cells[0] != o.mission) continue;
+    try {
+      detections[cells[1]].push_back({parse_time(cells[2]), parse_time(cells[3])});
+    } catch (const UsageError& e) {
+      throw UsageError(o.detections + ":" + std::to_string(lineno) + ": " + e.what());
+    }
+  }
+
+  std::set<std::string> names;
+  for (const auto& [p, _] : labels) names.insert(p);
+  for (const auto& [p, _] : detections) names.insert(p);
+  std::string csv = "mission,param,labels,found,detections,false_detections,precision,recall,f05,corrected_precision,corrected_f05\n";
+  std::fprintf(out, "%-16s %6s %6s %6s %6s %9s %7s %6s %8s\n", "param", "labels", "found", "detect", "false", "precision", "recall",
+               "F0.5", "corr.F0.5");
+  k::EventScore total;
+  auto row = [&](const std::string& name, const k::EventScore& s) {
+    std::fprintf(out, "%-16s %6lld %6lld %6lld %6lld %9.3f %7.3f %6.3f %8.3f\n", name.c_str(), static_cast<long long>(s.labels),
+                 static_cast<long long>(s.found), static_cast<long long>(s.detections), static_cast<long long>(s.false_detections),
+                 s.precision(), s.recall(), s.f05(), s.corrected_f05());
+    char line_buf[256];
+    std::snprintf(line_buf, sizeof line_buf, "%lld,%lld,%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f\n", static_cast<long long>(s.labels),
+                  static_cast<long long>(s.found), static_cast<long long>(s.detections), static_cast<long long>(s.false_detections),
+                  s.precision(), s.recall(), s.f05(), s.corrected_precision(), s.corrected_f05());
+    csv += o.mission + "," + name + "," + line_buf;
+  };
+  for (const auto& name : names) {
+    const auto s = k::score_events(labels[name], detections[name], range);
+    total += s;
+    row(name, s);
+  }
+  row("(mission)", total);
+  const fs::path output = o.output.empty() ? fs::path(o.detections).parent_path() / "evaluation.csv" : fs::path(o.output);
+  io::write_file_atomically(output, csv);
+  std::fprintf(out, "event-wise over %s .. %s; CSV: %s\n", format_time(range.start).c_str(), format_time(range.end).c_str(),
+               output.c_str());
+  return 0;
+}
+
+}  // namespace telemine::jobs

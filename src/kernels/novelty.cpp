@@ -1,0 +1,193 @@
+#include "kernels/novelty.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace telemine::kernels {
+
+std::vector<Interval> merge_intervals(std::vector<Interval> intervals) {
+  std::sort(intervals.begin(), intervals.end(),
+            [](const Interval& a, const Interval& b) { return a.start != b.start ? a.start < b.start : a.end < b.end; });
+  std::vector<Interval> out;
+  for (const auto& i : intervals) {
+    if (!out.empty() && i.start <= out.back().end) out.back().end = std::max(out.back().end, i.end);
+    else out.push_back(i);
+  }
+  return out;
+}
+
+double quantile_threshold(std::span<const double> reference, double q) {
+  if (reference.empty()) return INFINITY;
+  std::vector<double> s(reference.begin(), reference.end());
+  const auto k = static_cast<std::size_t>(std::clamp(q, 0.0, 1.0) * static_cast<double>(s.size() - 1));
+  std::nth_element(s.begin(), s.begin() + static_cast<std::ptrdiff_t>(k), s.end());
+  return s[k];
+}
+
+double sigma_threshold(std::span<const double> reference, double k) {
+  if (reference.empty()) return INFINITY;
+  double sum = 0, sq = 0;
+  for (double x : reference) sum += x;
+  const double mean = sum / static_cast<double>(reference.size());
+  for (double x : reference) sq += (x - mean) * (x - mean);
+  return mean + k * std::sqrt(sq / static_cast<double>(reference.size()));
+}
+
+double pot_threshold(std::span<const double> reference, double risk, double level) {
+  if (reference.empty()) return INFINITY;
+  const double t = quantile_threshold(reference, level);
+  std::vector<double> excess;
+  double top = reference[0];
+  for (double x : reference) {
+    top = std::max(top, x);
+    if (x > t) excess.push_back(x - t);
+  }
+  if (excess.size() < 10) return top;
+  double m = 0, v = 0;
+  for (double y : excess) m += y;
+  m /= static_cast<double>(excess.size());
+  for (double y : excess) v += (y - m) * (y - m);
+  v /= static_cast<double>(excess.size() - 1);
+  if (!(v > 0)) return top;
+  // Method of moments for the generalised Pareto distribution (shape xi, scale sigma).
+  const double xi = 0.5 * (1 - m * m / v), sigma = 0.5 * m * (m * m / v + 1);
+  const double r = risk * static_cast<double>(reference.size()) / static_cast<double>(excess.size());
+  const double z = std::abs(xi) < 1e-9 ? t - sigma * std::log(r) : t + sigma / xi * (std::pow(r, -xi) - 1);
+  return std::max(z, t);
+}
+
+std::vector<char> dynamic_threshold(std::span<const double> e, double prune) {
+  const std::size_t n = e.size();
+  std::vector<char> out(n, 0);
+  if (n < 2) return out;
+  auto mean_sd = [](std::span<const double> x, auto keep) {
+    double s = 0, sq = 0, c = 0;
+    for (double v : x)
+      if (keep(v)) {
+        s += v;
+        c += 1;
+      }
+    const double m = c > 0 ? s / c : 0;
+    for (double v : x)
+      if (keep(v)) sq += (v - m) * (v - m);
+    return std::pair{m, c > 1 ? std::sqrt(sq / c) : 0.0};
+  };
+  const auto [mu, sd] = mean_sd(e, [](double) { return true; });
+  if (!(sd > 0) || !(mu != 0)) return out;
+  double best = 0, epsilon = INFINITY;
+  for (double z = 2.5; z <= 12.0; z += 0.5) {
+    const double eps = mu + z * sd;
+    const auto [mu_b, sd_b] = mean_sd(e, [&](double v) { return v < eps; });
+    std::size_t above = 0, runs = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (e[i] > eps) {
+        ++above;
+        runs += i == 0 || !(e[i - 1] > eps);
+      }
+    if (above == 0) continue;
+    const double gain = ((mu - mu_b) / std::abs(mu) + (sd - sd_b) / sd) / (static_cast<double>(above) + static_cast<double>(runs * runs));
+    if (gain > best) {
+      best = gain;
+      epsilon = eps;
+    }
+  }
+  if (!std::isfinite(epsilon)) return out;
+  // Runs above the threshold, with their peaks; then pruning against the largest nominal score.
+  struct Run {
+    std::size_t begin, end;
+    double peak;
+  };
+  std::vector<Run> runs;
+  double nominal_peak = -INFINITY;
+  for (std::size_t i = 0; i < n;) {
+    if (!(e[i] > epsilon)) {
+      nominal_peak = std::max(nominal_peak, e[i]);
+      ++i;
+      continue;
+    }
+    Run r{i, i, e[i]};
+    for (; i < n && e[i] > epsilon; ++i) r.peak = std::max(r.peak, e[i]);
+    r.end = i;
+    runs.push_back(r);
+  }
+  std::vector<std::size_t> order(runs.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return runs[a].peak > runs[b].peak; });
+  std::size_t keep = 0;  // the runs ranked before the last significant drop stay novel
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const double next = k + 1 < order.size() ? runs[order[k + 1]].peak : nominal_peak;
+    const double peak = runs[order[k]].peak;
+    if (peak > 0 && (peak - next) / peak > prune) keep = k + 1;
+  }
+  for (std::size_t k = 0; k < keep; ++k)
+    for (std::size_t i = runs[order[k]].begin; i < runs[order[k]].end; ++i) out[i] = 1;
+  return out;
+}
+
+EventScore& EventScore::operator+=(const EventScore& o) {
+  labels += o.labels;
+  found += o.found;
+  detections += o.detections;
+  false_detections += o.false_detections;
+  nominal_seconds += o.nominal_seconds;
+  false_seconds += o.false_seconds;
+  return *this;
+}
+
+double EventScore::precision() const {
+  return detections == 0 ? 1.0 : static_cast<double>(detections - false_detections) / static_cast<double>(detections);
+}
+double EventScore::recall() const { return labels == 0 ? 1.0 : static_cast<double>(found) / static_cast<double>(labels); }
+
+namespace {
+double f_beta(double p, double r, double beta) {
+  const double b2 = beta * beta;
+  return p + r == 0 ? 0.0 : (1 + b2) * p * r / (b2 * p + r);
+}
+}  // namespace
+
+double EventScore::f05() const { return f_beta(precision(), recall(), 0.5); }
+double EventScore::corrected_precision() const {
+  const double tnr = nominal_seconds > 0 ? 1.0 - false_seconds / nominal_seconds : 1.0;
+  return precision() * std::clamp(tnr, 0.0, 1.0);
+}
+double EventScore::corrected_f05() const { return f_beta(corrected_precision(), recall(), 0.5); }
+
+EventScore score_events(std::span<const Interval> labels, std::span<const Interval> detections, Interval range) {
+  auto clip = [&](std::span<const Interval> in) {
+    std::vector<Interval> out;
+    for (const auto& i : in) {
+      const Interval c{std::max(i.start, range.start), std::min(i.end, range.end)};
+      if (c.start < c.end) out.push_back(c);
+    }
+    return out;
+  };
+  const auto lab = clip(labels), det = clip(detections);
+  auto overlaps = [](const Interval& a, const Interval& b) { return a.start < b.end && b.start < a.end; };
+  EventScore s;
+  s.labels = static_cast<std::int64_t>(lab.size());
+  s.detections = static_cast<std::int64_t>(det.size());
+  for (const auto& l : lab)
+    s.found += std::any_of(det.begin(), det.end(), [&](const Interval& d) { return overlaps(l, d); });
+  for (const auto& d : det)
+    s.false_detections += std::none_of(lab.begin(), lab.end(), [&](const Interval& l) { return overlaps(l, d); });
+  // Nominal time, and the part of it that detections cover.
+  const auto lab_u = merge_intervals(lab), det_u = merge_intervals(det);
+  auto length = [](const std::vector<Interval>& u) {
+    double ns = 0;
+    for (const auto& i : u) ns += static_cast<double>(i.end - i.start);
+    return ns;
+  };
+  double covered_labelled = 0;  // detection time inside labelled intervals
+  for (const auto& d : det_u)
+    for (const auto& l : lab_u) {
+      const TimeNs a = std::max(d.start, l.start), b = std::min(d.end, l.end);
+      if (a < b) covered_labelled += static_cast<double>(b - a);
+    }
+  s.nominal_seconds = (static_cast<double>(range.end - range.start) - length(lab_u)) / kSecond;
+  s.false_seconds = (length(det_u) - covered_labelled) / kSecond;
+  return s;
+}
+
+}  // namespace telemine::kernels

@@ -1,0 +1,64 @@
+#pragma once
+/// \file Kernels of novelty detection and its scoring: thresholds set without labels, merging
+/// novel periods into intervals, and event-wise precision and recall against labelled
+/// intervals. Pure functions over spans.
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/time.hpp"
+
+namespace telemine::kernels {
+
+struct Interval {
+  TimeNs start = 0;
+  TimeNs end = 0;  ///< exclusive
+  friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+/// Sorts and merges intervals that overlap or touch.
+std::vector<Interval> merge_intervals(std::vector<Interval> intervals);
+
+/// Peaks over threshold (extreme-value theory, as in SPOT, Siffer et al. 2017): a generalised
+/// Pareto distribution fitted by moments to the excesses of `reference` over its `level`
+/// quantile, and the value exceeded with probability `risk`. With fewer than 10 excesses,
+/// the largest reference value.
+double pot_threshold(std::span<const double> reference, double risk, double level = 0.98);
+
+/// Mean plus k standard deviations of `reference`.
+double sigma_threshold(std::span<const double> reference, double k);
+
+/// The q-quantile of `reference` (nearest rank).
+double quantile_threshold(std::span<const double> reference, double q);
+
+/// The nonparametric dynamic threshold of Hundman et al. (KDD 2018), on a series of scores in
+/// time order: of the thresholds mean + z std (z = 2.5, 3, ... 12), the one whose removal of
+/// the scores above it lowers their mean and spread the most for the fewest points and runs
+/// above it; then runs whose peak is not `prune` (0.13) above the next lower peak, down to
+/// the largest score left below, are pruned back to nominal. Returns which points are novel.
+/// Uses no label: only the scores.
+std::vector<char> dynamic_threshold(std::span<const double> scores, double prune = 0.13);
+
+struct EventScore {
+  std::int64_t labels = 0;            ///< labelled intervals
+  std::int64_t found = 0;             ///< labelled intervals that a detection overlaps
+  std::int64_t detections = 0;
+  std::int64_t false_detections = 0;  ///< detections that overlap no labelled interval
+  double nominal_seconds = 0;         ///< range minus the labelled intervals
+  double false_seconds = 0;           ///< nominal time covered by detections
+
+  EventScore& operator+=(const EventScore& o);
+  double precision() const;  ///< (detections - false) / detections (1 when none)
+  double recall() const;     ///< found / labels (1 when none)
+  double f05() const;        ///< F-beta with beta = 0.5: precision weighs more
+  /// ESA anomaly detection benchmark: event-wise precision times the share of nominal time
+  /// not covered by false detections; and the F0.5 with it.
+  double corrected_precision() const;
+  double corrected_f05() const;
+};
+
+/// Event-wise scores of one parameter's detections against its labelled intervals, in `range`.
+EventScore score_events(std::span<const Interval> labels, std::span<const Interval> detections, Interval range);
+
+}  // namespace telemine::kernels

@@ -1,0 +1,236 @@
+#include "ml/autoencoder.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <random>
+#include <sstream>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+
+namespace telemine::ml {
+namespace {
+
+torch::nn::Sequential build(int inputs, const std::vector<int>& hidden) {
+  std::vector<int> sizes = {inputs};
+  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
+  for (auto it = hidden.rbegin() + 1; it < hidden.rend(); ++it) sizes.push_back(*it);
+  sizes.push_back(inputs);
+  torch::nn::Sequential net;
+  for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
+    net->push_back(torch::nn::Linear(sizes[i], sizes[i + 1]));
+    if (i + 2 < sizes.size()) net->push_back(torch::nn::Tanh());
+  }
+  return net;
+}
+
+std::string join(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += k + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+struct Autoencoder::Impl {
+  int inputs = 0;
+  std::vector<int> hidden;
+  torch::nn::Sequential net{nullptr};
+};
+
+Autoencoder::Autoencoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Autoencoder::Autoencoder(int inputs, std::vector<int> hidden, std::uint64_t seed) : impl_(std::make_unique<Impl>()) {
+  if (inputs < 1 || hidden.empty()) throw InternalError("autoencoder: no inputs or no hidden layer");
+  impl_->inputs = inputs;
+  impl_->hidden = std::move(hidden);
+  torch::manual_seed(seed);  // the initial weights: the same on every rank
+  impl_->net = build(inputs, impl_->hidden);
+}
+
+Autoencoder::~Autoencoder() = default;
+Autoencoder::Autoencoder(Autoencoder&&) noexcept = default;
+Autoencoder& Autoencoder::operator=(Autoencoder&&) noexcept = default;
+
+int Autoencoder::inputs() const noexcept { return impl_->inputs; }
+const std::vector<int>& Autoencoder::hidden() const noexcept { return impl_->hidden; }
+
+TrainReport Autoencoder::train(std::span<const float> rows, const TrainOptions& options, const Comm* dp) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int inputs = impl_->inputs;
+  const auto n_local = static_cast<std::int64_t>(rows.size()) / inputs;
+  const int ranks = dp ? dp->size() : 1, me = dp ? dp->rank() : 0;
+  TrainReport report;
+  report.rows = dp ? dp->allreduce_value<std::int64_t>(n_local, ReduceOp::sum) : n_local;
+  if (report.rows == 0) return report;
+
+  auto& net = impl_->net;
+  net->train();
+  const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()), {n_local, inputs}, torch::kFloat32);
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(options.learning_rate));
+  // My share of each global batch, and as many steps on every rank.
+  const std::int64_t local_batch = options.batch / ranks + (me < options.batch % ranks ? 1 : 0);
+  const std::int64_t steps = std::max<std::int64_t>(1, (report.rows + options.batch - 1) / options.batch);
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n_local));
+  std::iota(order.begin(), order.end(), std::int64_t{0});
+  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(me));
+  std::vector<torch::Tensor> params = net->parameters();
+  std::int64_t n_weights = 0;
+  for (const auto& p : params) n_weights += p.numel();
+  std::vector<float> flat(static_cast<std::size_t>(n_weights + 2));  // gradients, rows, loss sum
+  std::vector<std::int64_t> idx;
+
+  for (int epoch = 0; epoch < options.epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    double epoch_loss = 0, epoch_rows = 0;
+    for (std::int64_t step = 0; step < steps; ++step) {
+      idx.clear();
+      if (n_local > 0)
+        for (std::int64_t i = 0; i < local_batch; ++i) idx.push_back(order[static_cast<std::size_t>((step * local_batch + i) % n_local)]);
+      adam.zero_grad();
+      float loss_sum = 0;
+      if (!idx.empty()) {
+        const torch::Tensor xb = x.index_select(0, torch::from_blob(idx.data(), {static_cast<std::int64_t>(idx.size())}, torch::kInt64));
+        const torch::Tensor loss = (net->forward(xb) - xb).pow(2).sum();
+        loss.backward();
+        loss_sum = loss.item<float>();
+      }
+      double global_rows = static_cast<double>(idx.size()), global_loss = loss_sum;
+      if (dp) {
+        // One allreduce per step: every gradient, the rows and the loss of this step.
+        std::size_t off = 0;
+        for (const auto& p : params) {
+          const auto n = static_cast<std::size_t>(p.numel());
+          if (p.grad().defined()) std::memcpy(flat.data() + off, p.grad().contiguous().data_ptr<float>(), n * sizeof(float));
+          else std::fill_n(flat.data() + off, n, 0.0f);
+          off += n;
+        }
+        flat[off] = static_cast<float>(idx.size());
+        flat[off + 1] = loss_sum;
+        dp->allreduce(std::span<float>(flat), ReduceOp::sum);
+        global_rows = flat[off];
+        global_loss = flat[off + 1];
+        off = 0;
+        for (auto& p : params) {
+          const auto n = static_cast<std::size_t>(p.numel());
+          if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
+          std::memcpy(p.grad().data_ptr<float>(), flat.data() + off, n * sizeof(float));
+          off += n;
+        }
+      }
+      // The gradient of the mean over the global batch.
+      const double scale = 1.0 / (global_rows * inputs);
+      for (auto& p : params)
+        if (p.grad().defined()) p.grad().mul_(scale);
+      adam.step();
+      epoch_loss += global_loss;
+      epoch_rows += global_rows;
+      ++report.steps;
+    }
+    report.final_loss = epoch_loss / std::max(1.0, epoch_rows * inputs);
+  }
+  net->eval();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+void Autoencoder::errors(std::span<const float> rows, std::span<float> out) const {
+  torch::NoGradGuard no_grad;
+  impl_->net->eval();
+  const int inputs = impl_->inputs;
+  const auto n = static_cast<std::int64_t>(rows.size()) / inputs;
+  constexpr std::int64_t kChunk = 16384;
+  for (std::int64_t b = 0; b < n; b += kChunk) {
+    const std::int64_t m = std::min(kChunk, n - b);
+    const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()) + b * inputs, {m, inputs}, torch::kFloat32);
+    const torch::Tensor e = (impl_->net->forward(x) - x).pow(2).contiguous();
+    std::memcpy(out.data() + b * inputs, e.data_ptr<float>(), static_cast<std::size_t>(m * inputs) * sizeof(float));
+  }
+}
+
+std::vector<float> Autoencoder::flat_weights() const {
+  std::vector<float> out;
+  for (const auto& p : impl_->net->parameters()) {
+    const torch::Tensor c = p.detach().contiguous();
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  return out;
+}
+
+void Autoencoder::save(const std::filesystem::path& file, const std::map<std::string, std::vector<double>>& numbers,
+                       const std::map<std::string, std::string>& texts) const {
+  const std::filesystem::path tmp = file.string() + ".partial";
+  try {
+    torch::serialize::OutputArchive ar;
+    impl_->net->save(ar);
+    ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(impl_->inputs)));
+    ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(impl_->hidden.begin(), impl_->hidden.end())));
+    std::vector<std::string> number_keys, text_keys;
+    for (const auto& [k, v] : numbers) {
+      ar.write("n." + k, torch::tensor(v, torch::kFloat64));
+      number_keys.push_back(k);
+    }
+    for (const auto& [k, v] : texts) {
+      ar.write("t." + k, c10::IValue(v));
+      text_keys.push_back(k);
+    }
+    ar.write("telemine.numbers", c10::IValue(join(number_keys)));
+    ar.write("telemine.texts", c10::IValue(join(text_keys)));
+    ar.save_to(tmp.string());
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(tmp);
+    throw IoError(file.string() + ": cannot save the model: " + e.what_without_backtrace());
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+Autoencoder Autoencoder::load(const std::filesystem::path& file, std::map<std::string, std::vector<double>>& numbers,
+                              std::map<std::string, std::string>& texts) {
+  try {
+    torch::serialize::InputArchive ar;
+    ar.load_from(file.string());
+    // A fresh tensor for every read: read() into a defined tensor keeps that tensor's type.
+    auto read = [&](const std::string& key) {
+      torch::Tensor t;
+      ar.read(key, t);
+      return t;
+    };
+    auto impl = std::make_unique<Impl>();
+    impl->inputs = static_cast<int>(read("telemine.inputs").item<std::int64_t>());
+    const torch::Tensor hidden = read("telemine.hidden");
+    for (std::int64_t i = 0; i < hidden.numel(); ++i) impl->hidden.push_back(static_cast<int>(hidden[i].item<std::int64_t>()));
+    impl->net = build(impl->inputs, impl->hidden);
+    impl->net->load(ar);
+    impl->net->eval();
+    c10::IValue v;
+    ar.read("telemine.numbers", v);
+    for (const auto& k : split_lines(v.toStringRef())) {
+      const torch::Tensor c = read("n." + k).to(torch::kFloat64).contiguous();
+      numbers[k].assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+    }
+    ar.read("telemine.texts", v);
+    for (const auto& k : split_lines(v.toStringRef())) {
+      c10::IValue s;
+      ar.read("t." + k, s);
+      texts[k] = s.toStringRef();
+    }
+    return Autoencoder(std::move(impl));
+  } catch (const c10::Error& e) {
+    throw IoError(file.string() + ": not a telemine model (" + e.what_without_backtrace() + ")");
+  }
+}
+
+void set_threads(int threads) { torch::set_num_threads(std::max(1, threads)); }
+
+}  // namespace telemine::ml
