@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstring>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -78,18 +80,38 @@ TrainReport Autoencoder::train(std::span<const float> rows, const TrainOptions& 
   auto& net = impl_->net;
   net->train();
   const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()), {n_local, inputs}, torch::kFloat32);
-  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(options.learning_rate));
+  // Every weight a view into one flat tensor, every gradient a view into another (with two
+  // more floats: the step's rows and loss), so that a step is one allreduce and one Adam loop
+  // over plain floats. LibTorch's own Adam runs a dozen small tensor ops per parameter, and at
+  // this model size those fixed costs were half of a step.
+  std::vector<torch::Tensor> params = net->parameters();
+  std::int64_t n_weights = 0;
+  for (const auto& p : params) n_weights += p.numel();
+  torch::Tensor flat_w = torch::empty({n_weights}, torch::kFloat32);
+  torch::Tensor flat_g = torch::zeros({n_weights + 2}, torch::kFloat32);
+  {
+    torch::NoGradGuard no_grad;
+    std::int64_t off = 0;
+    for (auto& p : params) {
+      const std::int64_t n = p.numel();
+      flat_w.narrow(0, off, n).copy_(p.detach().reshape({n}));
+      p.set_data(flat_w.narrow(0, off, n).view(p.sizes()));
+      p.mutable_grad() = flat_g.narrow(0, off, n).view(p.sizes());
+      off += n;
+    }
+  }
+  float* w = flat_w.data_ptr<float>();
+  float* g = flat_g.data_ptr<float>();
+  std::vector<float> adam_m(static_cast<std::size_t>(n_weights), 0.0f), adam_v(static_cast<std::size_t>(n_weights), 0.0f);
+  constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;  // torch.optim.Adam's defaults
   // My share of each global batch, and as many steps on every rank.
   const std::int64_t local_batch = options.batch / ranks + (me < options.batch % ranks ? 1 : 0);
   const std::int64_t steps = std::max<std::int64_t>(1, (report.rows + options.batch - 1) / options.batch);
   std::vector<std::int64_t> order(static_cast<std::size_t>(n_local));
   std::iota(order.begin(), order.end(), std::int64_t{0});
   std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(me));
-  std::vector<torch::Tensor> params = net->parameters();
-  std::int64_t n_weights = 0;
-  for (const auto& p : params) n_weights += p.numel();
-  std::vector<float> flat(static_cast<std::size_t>(n_weights + 2));  // gradients, rows, loss sum
   std::vector<std::int64_t> idx;
+  std::int64_t t = 0;  // Adam's step count
 
   for (int epoch = 0; epoch < options.epochs; ++epoch) {
     std::shuffle(order.begin(), order.end(), rng);
@@ -98,47 +120,44 @@ TrainReport Autoencoder::train(std::span<const float> rows, const TrainOptions& 
       idx.clear();
       if (n_local > 0)
         for (std::int64_t i = 0; i < local_batch; ++i) idx.push_back(order[static_cast<std::size_t>((step * local_batch + i) % n_local)]);
-      adam.zero_grad();
-      float loss_sum = 0;
+      flat_g.zero_();
       if (!idx.empty()) {
         const torch::Tensor xb = x.index_select(0, torch::from_blob(idx.data(), {static_cast<std::int64_t>(idx.size())}, torch::kInt64));
         const torch::Tensor loss = (net->forward(xb) - xb).pow(2).sum();
-        loss.backward();
-        loss_sum = loss.item<float>();
+        loss.backward();  // accumulates into the views of flat_g
+        g[n_weights] = static_cast<float>(idx.size());
+        g[n_weights + 1] = loss.item<float>();
       }
-      double global_rows = static_cast<double>(idx.size()), global_loss = loss_sum;
-      if (dp) {
-        // One allreduce per step: every gradient, the rows and the loss of this step.
-        std::size_t off = 0;
-        for (const auto& p : params) {
-          const auto n = static_cast<std::size_t>(p.numel());
-          if (p.grad().defined()) std::memcpy(flat.data() + off, p.grad().contiguous().data_ptr<float>(), n * sizeof(float));
-          else std::fill_n(flat.data() + off, n, 0.0f);
-          off += n;
-        }
-        flat[off] = static_cast<float>(idx.size());
-        flat[off + 1] = loss_sum;
-        dp->allreduce(std::span<float>(flat), ReduceOp::sum);
-        global_rows = flat[off];
-        global_loss = flat[off + 1];
-        off = 0;
-        for (auto& p : params) {
-          const auto n = static_cast<std::size_t>(p.numel());
-          if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);
-          std::memcpy(p.grad().data_ptr<float>(), flat.data() + off, n * sizeof(float));
-          off += n;
-        }
+      if (dp) dp->allreduce(std::span<float>(g, static_cast<std::size_t>(n_weights + 2)), ReduceOp::sum);
+      const double global_rows = g[n_weights], global_loss = g[n_weights + 1];
+      // Adam on the gradient of the mean over the global batch, as torch.optim.Adam computes it.
+      ++t;
+      const float scale = static_cast<float>(1.0 / (global_rows * inputs));
+      const float b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
+      const double bc1 = 1 - std::pow(kBeta1, static_cast<double>(t)), bc2 = 1 - std::pow(kBeta2, static_cast<double>(t));
+      const float step_size = static_cast<float>(options.learning_rate / bc1), root_bc2 = static_cast<float>(std::sqrt(bc2));
+      const float eps = static_cast<float>(kEps);
+      float* m = adam_m.data();
+      float* v = adam_v.data();
+      for (std::int64_t i = 0; i < n_weights; ++i) {
+        const float gi = g[i] * scale;
+        m[i] = b1 * m[i] + (1 - b1) * gi;
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+        w[i] -= step_size * m[i] / (std::sqrt(v[i]) / root_bc2 + eps);
       }
-      // The gradient of the mean over the global batch.
-      const double scale = 1.0 / (global_rows * inputs);
-      for (auto& p : params)
-        if (p.grad().defined()) p.grad().mul_(scale);
-      adam.step();
       epoch_loss += global_loss;
       epoch_rows += global_rows;
       ++report.steps;
     }
     report.final_loss = epoch_loss / std::max(1.0, epoch_rows * inputs);
+  }
+  {
+    // Back to weights of their own, so that a saved model holds only its own numbers.
+    torch::NoGradGuard no_grad;
+    for (auto& p : params) {
+      p.set_data(p.detach().clone());
+      p.mutable_grad() = torch::Tensor();
+    }
   }
   net->eval();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
