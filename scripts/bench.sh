@@ -11,10 +11,10 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_
 MPI=(mpirun --bind-to none)
 exec > >(tee "$D/results.txt") 2>&1
 
-# Peers: Debian's pandas, h5py, numpy and scikit-learn for /usr/bin/python3, DuckDB from npm (its native binary ships
+# Peers: Debian's pandas, h5py, numpy, scikit-learn and PyTorch for /usr/bin/python3, DuckDB from npm (its native binary ships
 # inside the package).
 missing=()
-for p in python3-pandas python3-h5py python3-numpy python3-sklearn bc; do
+for p in python3-pandas python3-h5py python3-numpy python3-sklearn python3-torch bc; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 command -v npm > /dev/null || missing+=(nodejs npm)  # the machine's own Node.js may already bring npm
@@ -102,3 +102,44 @@ rm -rf "$D/dep-out"
 t=$(wall "${MPI[@]}" -np 2 "$B/telemine" dependency --archive "$D/dep2000" --mission SYN1 --grid 1min --output "$D/dep-out" --quiet)
 printf 'whole job (one run, about 90 s): %.1f s; phases (s): %s\n' "$t" \
   "$(sed -n '/"timings_seconds"/,/}/p' "$D/dep-out/product.json" | grep -o '"[a-z]*": [0-9.]*' | tr -d '"' | paste -sd' ')"
+
+echo
+echo "== novelty: training throughput (bench/train_bench.cpp) vs PyTorch in Python (bench/peers/train_torch.py)"
+echo "   100-64-16-64-100 MLP, Adam, one thread per rank, 100,000 rows; 5 rounds, each peer once per round"
+sps() { sed 's/.*_per_second": \([0-9]*\).*/\1/'; }
+rm -f "$D"/train-*.txt
+for _ in 1 2 3 4 5; do
+  "$B/bench/train_bench" 100000 256 | sps >> "$D/train-np1.txt"
+  /usr/bin/python3 bench/peers/train_torch.py 100000 | sps >> "$D/train-py.txt"
+  "${MPI[@]}" -np 2 "$B/bench/train_bench" 100000 256 | sps >> "$D/train-np2.txt"
+  "$B/bench/train_bench" 100000 1024 | sps >> "$D/train-np1-1024.txt"
+  "${MPI[@]}" -np 2 "$B/bench/train_bench" 100000 1024 | sps >> "$D/train-np2-1024.txt"
+  # The machine's own ceiling for 2 ranks: two independent single-rank trainings at once.
+  ( "$B/bench/train_bench" 50000 256 | sps > "$D/pair-a.txt" & "$B/bench/train_bench" 50000 256 | sps > "$D/pair-b.txt"; wait )
+  echo "$(( $(cat "$D/pair-a.txt") + $(cat "$D/pair-b.txt") ))" >> "$D/train-2x1.txt"
+done
+m() { median < "$D/train-$1.txt"; }
+# Ratios per round (the two runs of a ratio are next to each other in time), then their median.
+r() { paste "$D/train-$1.txt" "$D/train-$2.txt" | awk '{ print $1 / $2 }' | median; }
+printf 'telemine, 1 rank, batch 256:           %7d samples/s\n' "$(m np1)"
+printf 'PyTorch (Python), 1 thread, batch 256: %7d samples/s -> telemine is %.2fx\n' "$(m py)" "$(r np1 py)"
+printf 'telemine, 2 ranks data-parallel, global batch 256:  %7d samples/s = %.2fx one rank\n' "$(m np2)" "$(r np2 np1)"
+printf 'telemine, 2 ranks data-parallel, global batch 1024: %7d samples/s = %.2fx one rank at 1024\n' "$(m np2-1024)" "$(r np2-1024 np1-1024)"
+printf 'two independent single-rank trainings at once:       %7d samples/s = %.2fx one rank (the machine'"'"'s ceiling)\n' \
+  "$(m 2x1)" "$(r 2x1 np1)"
+echo "(medians of 5 rounds; every round: $(for f in np1 py np2 np1-1024 np2-1024 2x1; do printf '%s %s; ' "$f" "$(paste -sd' ' "$D/train-$f.txt")"; done))"
+
+SMAP=../shared/data/smap.tar.xz
+if [ -f "$SMAP" ]; then
+  echo
+  echo "== novelty: all of NASA SMAP, train and score (jobfiles/novelty-telemanom.ini), 2 ranks, then evaluate"
+  if [ ! -f "$D/smap/SMAP/catalog.h5" ]; then
+    mkdir -p "$D/smap-src" && tar xJf "$SMAP" -C "$D/smap-src"
+    "${MPI[@]}" -np 2 "$B/telemine" ingest --archive "$D/smap" --mission SMAP --format telemanom --input "$D/smap-src/smap" --quiet
+    rm -rf "$D/smap-src"
+  fi
+  rm -rf "$D/smap-out"
+  t=$(wall "${MPI[@]}" -np 2 "$B/telemine" run jobfiles/novelty-telemanom.ini --archive "$D/smap" --output "$D/smap-out" --quiet)
+  printf 'train and score, whole job: %.1f s\n' "$t"
+  "$B/telemine" evaluate --archive "$D/smap" --mission SMAP --detections "$D/smap-out/detections.csv" --from 2001-01-01 | awk 'NR == 1 || $1 == "(mission)"'
+fi

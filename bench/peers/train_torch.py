@@ -2,10 +2,12 @@
 one thread, 100,000 random rows, trained with PyTorch in Python. Prints samples/s (median of 5
 epochs after one warm-up)."""
 import json
+import os
 import sys
 import time
 
-import torch
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # its pthread pool spins a thread per core otherwise
+import torch  # noqa: E402
 
 torch.set_num_threads(1)
 torch.manual_seed(1)

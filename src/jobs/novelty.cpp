@@ -418,6 +418,7 @@ int run_novelty(const Job& job, const Comm& comm) {
     double threshold = 1.0;            // on row scores: multiples of the parameters' thresholds
     std::vector<double> threshold_q;   // per parameter, on its standardised error
     std::vector<double> score;         // standardised, per row
+    std::vector<double> score_q;       // per row and parameter: its own, as a multiple of its threshold
     std::vector<float> share;          // per row and parameter: its part of the error
     std::int64_t reference_rows = 0;
     ml::TrainReport report;
@@ -592,9 +593,13 @@ int run_novelty(const Job& job, const Comm& comm) {
         }
       }
       std::vector<double> raw(n);
+      m.score_q.resize(n * np);
       for (std::size_t i = 0; i < n; ++i) {
         double top = -INFINITY;
-        for (std::size_t q = 0; q < np; ++q) top = std::max(top, z(i, q) / m.threshold_q[q]);
+        for (std::size_t q = 0; q < np; ++q) {
+          m.score_q[i * np + q] = z(i, q) / m.threshold_q[q];
+          top = std::max(top, m.score_q[i * np + q]);
+        }
         raw[i] = top;
       }
       m.threshold = 1.0;
@@ -655,7 +660,7 @@ int run_novelty(const Job& job, const Comm& comm) {
           c_param.push_back(ps[q]);
           c_start.push_back(r.start[i]);
           c_end.push_back(r.end[i]);
-          c_score.push_back(m.score[i]);
+          c_score.push_back(m.score_q[i * ps.size() + q]);
           c_share.push_back(m.share[i * ps.size() + q]);
         }
     }
@@ -681,7 +686,7 @@ int run_novelty(const Job& job, const Comm& comm) {
                     {{"param", I(c_param), "index into /params"},
                      {"start", I(c_start), "period or window start, int64 ns since 1970-01-01T00:00:00Z (UTC)"},
                      {"end", I(c_end), "end, exclusive"},
-                     {"score", D(c_score), "the row's score: its most novel parameter's standardised reconstruction error, as a multiple of that parameter's threshold (> 1: novel)"},
+                     {"score", D(c_score), "this parameter's standardised reconstruction error, as a multiple of its threshold (> 1: novel); a period's score is the largest of its parameters'"},
                      {"share", D(c_share), "this parameter's share of the model's reconstruction error"}},
                     {{"params", names}}, {{"telemine_version", version()}});
   }
