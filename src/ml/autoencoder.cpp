@@ -1,295 +1,97 @@
 #include "ml/autoencoder.hpp"
 
-#include <torch/torch.h>
-
 #include <dlfcn.h>
+#include <unistd.h>
 
-#include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstring>
-#include <numeric>
-#include <random>
-#include <sstream>
+#include <mutex>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
+#include "ml/net.hpp"
 
 namespace telemine::ml {
 namespace {
 
-torch::nn::Sequential build(int inputs, const std::vector<int>& hidden) {
-  std::vector<int> sizes = {inputs};
-  sizes.insert(sizes.end(), hidden.begin(), hidden.end());
-  for (auto it = hidden.rbegin() + 1; it < hidden.rend(); ++it) sizes.push_back(*it);
-  sizes.push_back(inputs);
-  torch::nn::Sequential net;
-  for (std::size_t i = 0; i + 1 < sizes.size(); ++i) {
-    net->push_back(torch::nn::Linear(sizes[i], sizes[i + 1]));
-    if (i + 2 < sizes.size()) net->push_back(torch::nn::Tanh());
-  }
-  return net;
-}
-
-std::string join(const std::vector<std::string>& keys) {
-  std::string out;
-  for (const auto& k : keys) out += k + "\n";
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
+// The Torch module: beside the executable (a relocated build), else where the build put it;
+// TELEMINE_TORCH_MODULE overrides both.
+detail::Backend& backend() {
+  static detail::Backend* instance = nullptr;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::vector<std::string> candidates;
+    if (const char* env = std::getenv("TELEMINE_TORCH_MODULE")) candidates.emplace_back(env);
+    std::error_code ec;
+    const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) candidates.push_back((exe.parent_path() / "libtelemine_torch.so").string());
+    candidates.emplace_back(TELEMINE_TORCH_MODULE);
+    std::string errors;
+    for (const auto& path : candidates) {
+      if (!std::filesystem::exists(path)) continue;
+      void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+      if (!handle) {
+        errors += std::string("; ") + dlerror();
+        continue;
+      }
+      auto* entry = reinterpret_cast<detail::Backend* (*)()>(dlsym(handle, "telemine_ml_backend"));
+      if (!entry) throw IoError(path + ": not the telemine Torch module (no telemine_ml_backend)");
+      instance = entry();
+      return;
+    }
+    throw IoError("cannot load the Torch module libtelemine_torch.so (looked beside the executable and in " +
+                  std::string(TELEMINE_TORCH_MODULE) + ")" + errors);
+  });
+  return *instance;
 }
 
 }  // namespace
 
 struct Autoencoder::Impl {
-  int inputs = 0;
-  std::vector<int> hidden;
-  torch::nn::Sequential net{nullptr};
+  std::unique_ptr<detail::Net> net;
 };
 
 Autoencoder::Autoencoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Autoencoder::Autoencoder(int inputs, std::vector<int> hidden, std::uint64_t seed) : impl_(std::make_unique<Impl>()) {
   if (inputs < 1 || hidden.empty()) throw InternalError("autoencoder: no inputs or no hidden layer");
-  impl_->inputs = inputs;
-  impl_->hidden = std::move(hidden);
-  torch::manual_seed(seed);  // the initial weights: the same on every rank
-  impl_->net = build(inputs, impl_->hidden);
+  impl_->net = backend().create(inputs, hidden, seed);
 }
 
 Autoencoder::~Autoencoder() = default;
 Autoencoder::Autoencoder(Autoencoder&&) noexcept = default;
 Autoencoder& Autoencoder::operator=(Autoencoder&&) noexcept = default;
 
-int Autoencoder::inputs() const noexcept { return impl_->inputs; }
-const std::vector<int>& Autoencoder::hidden() const noexcept { return impl_->hidden; }
+int Autoencoder::inputs() const noexcept { return impl_->net->inputs(); }
+const std::vector<int>& Autoencoder::hidden() const noexcept { return impl_->net->hidden(); }
 
 TrainReport Autoencoder::train(std::span<const float> rows, const TrainOptions& options, const Comm* dp) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const int inputs = impl_->inputs;
-  const auto n_local = static_cast<std::int64_t>(rows.size()) / inputs;
-  const int ranks = dp ? dp->size() : 1, me = dp ? dp->rank() : 0;
-  TrainReport report;
-  report.rows = dp ? dp->allreduce_value<std::int64_t>(n_local, ReduceOp::sum) : n_local;
-  if (report.rows == 0) return report;
-
-  auto& net = impl_->net;
-  torch::NoGradGuard no_grad;
-  const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()), {n_local, inputs}, torch::kFloat32);
-  // Every weight a view into one flat tensor, every gradient a view into another (with two
-  // more floats: the step's rows and loss), so that a step is one allreduce and one Adam loop
-  // over plain floats.
-  std::vector<torch::Tensor> params = net->parameters();  // W0, b0, W1, b1, ...
-  std::int64_t n_weights = 0;
-  for (const auto& p : params) n_weights += p.numel();
-  torch::Tensor flat_w = torch::empty({n_weights}, torch::kFloat32);
-  torch::Tensor flat_g = torch::zeros({n_weights + 2}, torch::kFloat32);
-  std::vector<torch::Tensor> grads;
-  {
-    std::int64_t off = 0;
-    for (auto& p : params) {
-      const std::int64_t n = p.numel();
-      flat_w.narrow(0, off, n).copy_(p.detach().reshape({n}));
-      p.set_data(flat_w.narrow(0, off, n).view(p.sizes()));
-      grads.push_back(flat_g.narrow(0, off, n).view(p.sizes()));
-      off += n;
-    }
+  detail::Reduce reduce;
+  const auto n_local = static_cast<std::int64_t>(rows.size()) / inputs();
+  reduce.global_rows = n_local;
+  if (dp) {
+    reduce.ranks = dp->size();
+    reduce.rank = dp->rank();
+    reduce.global_rows = dp->allreduce_value<std::int64_t>(n_local, ReduceOp::sum);
+    reduce.sum = [dp](std::span<float> buffer) { dp->allreduce(buffer, ReduceOp::sum); };
   }
-  float* w = flat_w.data_ptr<float>();
-  float* g = flat_g.data_ptr<float>();
-  std::vector<float> adam_m(static_cast<std::size_t>(n_weights), 0.0f), adam_v(static_cast<std::size_t>(n_weights), 0.0f);
-  constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;  // torch.optim.Adam's defaults
-  // My share of each global batch, and as many steps on every rank.
-  const std::int64_t local_batch = n_local > 0 ? options.batch / ranks + (me < options.batch % ranks ? 1 : 0) : 0;
-  const std::int64_t steps = std::max<std::int64_t>(1, (report.rows + options.batch - 1) / options.batch);
-  std::vector<std::int64_t> order(static_cast<std::size_t>(n_local));
-  std::iota(order.begin(), order.end(), std::int64_t{0});
-  std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(me));
-  std::vector<std::int64_t> idx(static_cast<std::size_t>(local_batch));
-  const torch::Tensor idx_t = torch::from_blob(idx.data(), {local_batch}, torch::kInt64);
-
-  // Forward and backward by hand into buffers allocated once: a layer is an addmm and a tanh
-  // forward, two mm and a row sum backward. Through autograd, the fixed cost of its graph (a
-  // few µs per node, some thirty nodes) was a third of a step at batch 256 and most of a
-  // data-parallel rank's smaller step. Checked against a reference in tests/ml.
-  const std::size_t layers = params.size() / 2;
-  std::vector<torch::Tensor> act(layers + 1), delta(layers);  // act[0] is the batch
-  act[0] = torch::empty({local_batch, inputs}, torch::kFloat32);
-  for (std::size_t l = 0; l < layers; ++l) {
-    act[l + 1] = torch::empty({local_batch, params[2 * l].size(0)}, torch::kFloat32);
-    delta[l] = torch::empty({local_batch, params[2 * l].size(0)}, torch::kFloat32);
-  }
-  std::int64_t t = 0;  // Adam's step count
-
-  for (int epoch = 0; epoch < options.epochs; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    double epoch_loss = 0, epoch_rows = 0;
-    for (std::int64_t step = 0; step < steps; ++step) {
-      flat_g.zero_();
-      if (local_batch > 0) {
-        for (std::int64_t i = 0; i < local_batch; ++i) idx[static_cast<std::size_t>(i)] = order[static_cast<std::size_t>((step * local_batch + i) % n_local)];
-        at::index_select_out(act[0], x, 0, idx_t);
-        for (std::size_t l = 0; l < layers; ++l) {
-          at::addmm_out(act[l + 1], params[2 * l + 1], act[l], params[2 * l].t());
-          if (l + 1 < layers) act[l + 1].tanh_();
-        }
-        // d(sum of squared errors)/d(output) = 2 (output - input); the loss on the way.
-        float* d = delta[layers - 1].data_ptr<float>();
-        const float* out = act[layers].data_ptr<float>();
-        const float* in = act[0].data_ptr<float>();
-        const std::int64_t count = local_batch * inputs;
-        for (std::int64_t i = 0; i < count; ++i) d[i] = 2 * (out[i] - in[i]);
-        float lane[8] = {};  // eight partial sums: a reduction the compiler may vectorise
-        std::int64_t i = 0;
-        for (; i + 8 <= count; i += 8)
-          for (int k = 0; k < 8; ++k) lane[k] += d[i + k] * d[i + k];
-        double loss = 0;
-        for (; i < count; ++i) loss += static_cast<double>(d[i]) * d[i];
-        for (float l : lane) loss += l;
-        loss /= 4;  // d is twice the error
-        for (std::size_t l = layers; l-- > 0;) {
-          at::mm_out(grads[2 * l], delta[l].t(), act[l]);
-          at::sum_out(grads[2 * l + 1], delta[l], {0});
-          if (l == 0) break;
-          at::mm_out(delta[l - 1], delta[l], params[2 * l]);
-          float* dp_ = delta[l - 1].data_ptr<float>();
-          const float* h = act[l].data_ptr<float>();  // tanh output: tanh' = 1 - h^2
-          for (std::int64_t i = 0, n = delta[l - 1].numel(); i < n; ++i) dp_[i] *= 1 - h[i] * h[i];
-        }
-        g[n_weights] = static_cast<float>(local_batch);
-        g[n_weights + 1] = static_cast<float>(loss);
-      }
-      if (dp) dp->allreduce(std::span<float>(g, static_cast<std::size_t>(n_weights + 2)), ReduceOp::sum);
-      const double global_rows = g[n_weights], global_loss = g[n_weights + 1];
-      // Adam on the gradient of the mean over the global batch, as torch.optim.Adam computes it.
-      ++t;
-      const float scale = static_cast<float>(1.0 / (global_rows * inputs));
-      const float b1 = static_cast<float>(kBeta1), b2 = static_cast<float>(kBeta2);
-      const double bc1 = 1 - std::pow(kBeta1, static_cast<double>(t)), bc2 = 1 - std::pow(kBeta2, static_cast<double>(t));
-      const float step_size = static_cast<float>(options.learning_rate / bc1), root_bc2 = static_cast<float>(std::sqrt(bc2));
-      const float eps = static_cast<float>(kEps);
-      float* m = adam_m.data();
-      float* v = adam_v.data();
-      for (std::int64_t i = 0; i < n_weights; ++i) {
-        const float gi = g[i] * scale;
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        w[i] -= step_size * m[i] / (std::sqrt(v[i]) / root_bc2 + eps);
-      }
-      epoch_loss += global_loss;
-      epoch_rows += global_rows;
-      ++report.steps;
-    }
-    report.final_loss = epoch_loss / std::max(1.0, epoch_rows * inputs);
-  }
-  // Back to weights of their own, so that a saved model holds only its own numbers.
-  for (auto& p : params) p.set_data(p.detach().clone());
-  net->eval();
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return report;
+  return impl_->net->train(rows, options, reduce);
 }
 
-void Autoencoder::errors(std::span<const float> rows, std::span<float> out) const {
-  torch::NoGradGuard no_grad;
-  impl_->net->eval();
-  const int inputs = impl_->inputs;
-  const auto n = static_cast<std::int64_t>(rows.size()) / inputs;
-  constexpr std::int64_t kChunk = 16384;
-  for (std::int64_t b = 0; b < n; b += kChunk) {
-    const std::int64_t m = std::min(kChunk, n - b);
-    const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()) + b * inputs, {m, inputs}, torch::kFloat32);
-    const torch::Tensor e = (impl_->net->forward(x) - x).pow(2).contiguous();
-    std::memcpy(out.data() + b * inputs, e.data_ptr<float>(), static_cast<std::size_t>(m * inputs) * sizeof(float));
-  }
-}
+void Autoencoder::errors(std::span<const float> rows, std::span<float> out) const { impl_->net->errors(rows, out); }
 
-std::vector<float> Autoencoder::flat_weights() const {
-  std::vector<float> out;
-  for (const auto& p : impl_->net->parameters()) {
-    const torch::Tensor c = p.detach().contiguous();
-    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-  }
-  return out;
-}
+std::vector<float> Autoencoder::flat_weights() const { return impl_->net->flat_weights(); }
 
 void Autoencoder::save(const std::filesystem::path& file, const std::map<std::string, std::vector<double>>& numbers,
                        const std::map<std::string, std::string>& texts) const {
-  const std::filesystem::path tmp = file.string() + ".partial";
-  try {
-    torch::serialize::OutputArchive ar;
-    impl_->net->save(ar);
-    ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(impl_->inputs)));
-    ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(impl_->hidden.begin(), impl_->hidden.end())));
-    std::vector<std::string> number_keys, text_keys;
-    for (const auto& [k, v] : numbers) {
-      ar.write("n." + k, torch::tensor(v, torch::kFloat64));
-      number_keys.push_back(k);
-    }
-    for (const auto& [k, v] : texts) {
-      ar.write("t." + k, c10::IValue(v));
-      text_keys.push_back(k);
-    }
-    ar.write("telemine.numbers", c10::IValue(join(number_keys)));
-    ar.write("telemine.texts", c10::IValue(join(text_keys)));
-    ar.save_to(tmp.string());
-  } catch (const c10::Error& e) {
-    std::filesystem::remove(tmp);
-    throw IoError(file.string() + ": cannot save the model: " + e.what_without_backtrace());
-  }
-  std::filesystem::rename(tmp, file);
+  impl_->net->save(file, numbers, texts);
 }
 
 Autoencoder Autoencoder::load(const std::filesystem::path& file, std::map<std::string, std::vector<double>>& numbers,
                               std::map<std::string, std::string>& texts) {
-  try {
-    torch::serialize::InputArchive ar;
-    ar.load_from(file.string());
-    // A fresh tensor for every read: read() into a defined tensor keeps that tensor's type.
-    auto read = [&](const std::string& key) {
-      torch::Tensor t;
-      ar.read(key, t);
-      return t;
-    };
-    auto impl = std::make_unique<Impl>();
-    impl->inputs = static_cast<int>(read("telemine.inputs").item<std::int64_t>());
-    const torch::Tensor hidden = read("telemine.hidden");
-    for (std::int64_t i = 0; i < hidden.numel(); ++i) impl->hidden.push_back(static_cast<int>(hidden[i].item<std::int64_t>()));
-    impl->net = build(impl->inputs, impl->hidden);
-    impl->net->load(ar);
-    impl->net->eval();
-    c10::IValue v;
-    ar.read("telemine.numbers", v);
-    for (const auto& k : split_lines(v.toStringRef())) {
-      const torch::Tensor c = read("n." + k).to(torch::kFloat64).contiguous();
-      numbers[k].assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-    }
-    ar.read("telemine.texts", v);
-    for (const auto& k : split_lines(v.toStringRef())) {
-      c10::IValue s;
-      ar.read("t." + k, s);
-      texts[k] = s.toStringRef();
-    }
-    return Autoencoder(std::move(impl));
-  } catch (const c10::Error& e) {
-    throw IoError(file.string() + ": not a telemine model (" + e.what_without_backtrace() + ")");
-  }
+  auto impl = std::make_unique<Impl>();
+  impl->net = backend().load(file, numbers, texts);
+  return Autoencoder(std::move(impl));
 }
 
-void set_threads(int threads) {
-  threads = std::max(1, threads);
-  torch::set_num_threads(threads);
-  // Debian's LibTorch does its matrix products in the system BLAS. OpenBLAS (pthread build)
-  // keeps a pool of one busy-waiting thread per core whatever Torch is told, so that a
-  // "one-thread" rank used 1.7 cores and two ranks starved each other. Looked up at run time:
-  // the BLAS behind libblas.so.3 is the machine's choice (update-alternatives).
-  using SetThreads = void (*)(int);
-  if (auto* f = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) f(threads);
-}
+void set_threads(int threads) { backend().set_threads(threads); }
 
 }  // namespace telemine::ml
