@@ -50,6 +50,7 @@ struct Settings {
   ml::TrainOptions train;
   std::string method = "pot";
   double method_value = 1e-3;
+  DurationNs ndt_window = 0, ndt_smoothing = 0;  ///< ndt: 0 = one window, no smoothing
   fs::path model_dir;
   int threads = 1;
 };
@@ -125,6 +126,8 @@ Settings read_settings(const Job& job) {
     job.fail("novelty.threshold",
              "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999) or ndt:PRUNE (0.13)");
   s.method_value = v;
+  if (const auto d = job.get_duration("novelty.ndt-window")) s.ndt_window = *d;
+  if (const auto d = job.get_duration("novelty.ndt-smoothing")) s.ndt_smoothing = *d;
   s.model_dir = job.get("novelty.model-dir").value_or((job.common().output / "models").string());
   return s;
 }
@@ -608,15 +611,40 @@ int run_novelty(const Job& job, const Comm& comm) {
       for (std::size_t i = 0; i < n; ++i) is_novel[i] = m.score[i] > m.threshold;
       if (set.method == "ndt") {
         // Hundman's dynamic threshold on the scores after the reference period (all rows when
-        // the reference period covers everything), in time order; labels are never read.
-        std::vector<std::size_t> idx;
+        // the reference period covers everything), in time order, smoothed and windowed as
+        // configured; labels are never read. Data-parallel, every rank holds a time slice of
+        // the model's rows: the whole series is gathered, so the result does not depend on
+        // the rank count.
+        std::vector<TimeNs> times;
+        std::vector<double> values;
         for (std::size_t i = 0; i < n; ++i)
-          if (r.start[i] >= set.train_to || set.train_to == kTimeMax) idx.push_back(i);
+          if (r.start[i] >= set.train_to || set.train_to == kTimeMax) times.push_back(r.start[i]), values.push_back(m.score[i]);
+        if (data_parallel) {
+          ByteWriter w;
+          w.put(times);
+          w.put(values);
+          times.clear();
+          values.clear();
+          for (const auto& bytes : comm.allgather_bytes(w.take())) {
+            ByteReader rd(bytes);
+            const auto t = rd.get_vector<TimeNs>();
+            const auto v = rd.get_vector<double>();
+            times.insert(times.end(), t.begin(), t.end());
+            values.insert(values.end(), v.begin(), v.end());
+          }
+        }
+        std::vector<std::pair<TimeNs, double>> series;
+        for (std::size_t i = 0; i < times.size(); ++i) series.emplace_back(times[i], values[i]);
         std::vector<double> sc;
-        for (auto i : idx) sc.push_back(m.score[i]);
-        const auto flags = k::dynamic_threshold(sc, set.method_value);
-        std::fill(is_novel.begin(), is_novel.end(), 0);
-        for (std::size_t k2 = 0; k2 < idx.size(); ++k2) is_novel[idx[k2]] = flags[k2];
+        for (const auto& [t, v] : series) sc.push_back(v);
+        const double unit = static_cast<double>(set.kind == ModelKind::window ? set.grid * set.stride : set.period);
+        if (set.ndt_smoothing > 0) sc = k::ewma(sc, static_cast<double>(set.ndt_smoothing) / unit);
+        const auto window = set.ndt_window > 0 ? std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(set.ndt_window) / unit)) : 0;
+        const auto flags = k::windowed_dynamic_threshold(sc, window, std::max<std::size_t>(1, window / 30), set.method_value);
+        for (std::size_t i = 0; i < n; ++i) {
+          const auto it = std::lower_bound(series.begin(), series.end(), std::pair<TimeNs, double>{r.start[i], -INFINITY});
+          is_novel[i] = it != series.end() && it->first == r.start[i] && flags[static_cast<std::size_t>(it - series.begin())];
+        }
       }
       for (std::size_t i = 0; i < n; ++i) {
         if (is_novel[i]) {

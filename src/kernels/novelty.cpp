@@ -125,6 +125,33 @@ std::vector<char> dynamic_threshold(std::span<const double> e, double prune) {
   return out;
 }
 
+std::vector<char> windowed_dynamic_threshold(std::span<const double> e, std::size_t window, std::size_t step,
+                                             double prune) {
+  if (window == 0 || window >= e.size()) return dynamic_threshold(e, prune);
+  step = std::max<std::size_t>(1, step);
+  std::vector<char> out(e.size(), 0);
+  for (std::size_t begin = 0;; begin += step) {
+    const std::size_t end = std::min(e.size(), begin + window);
+    const auto flags = dynamic_threshold(e.subspan(begin, end - begin), prune);
+    for (std::size_t i = 0; i < flags.size(); ++i) out[begin + i] |= flags[i];
+    if (end == e.size()) break;
+  }
+  return out;
+}
+
+std::vector<double> ewma(std::span<const double> x, double span) {
+  std::vector<double> out(x.begin(), x.end());
+  if (!(span > 1)) return out;
+  const double keep = 1 - 2 / (span + 1);
+  double num = 0, den = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    num = num * keep + x[i];
+    den = den * keep + 1;
+    out[i] = num / den;
+  }
+  return out;
+}
+
 EventScore& EventScore::operator+=(const EventScore& o) {
   labels += o.labels;
   found += o.found;

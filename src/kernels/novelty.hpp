@@ -40,6 +40,16 @@ double quantile_threshold(std::span<const double> reference, double q);
 /// Uses no label: only the scores.
 std::vector<char> dynamic_threshold(std::span<const double> scores, double prune = 0.13);
 
+/// The same over sliding windows of `window` scores moving by `step`, as telemanom runs it on
+/// long series: each window gets its own threshold, and a point is novel when a window that
+/// holds it flags it. `window` 0: one window over everything.
+std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std::size_t window, std::size_t step,
+                                             double prune = 0.13);
+
+/// Exponentially weighted moving average with pandas' `ewm(span=span, adjust=True)` weights
+/// (Hundman et al. smooth the errors so before thresholding). `span` <= 1: a copy.
+std::vector<double> ewma(std::span<const double> x, double span);
+
 struct EventScore {
   std::int64_t labels = 0;            ///< labelled intervals
   std::int64_t found = 0;             ///< labelled intervals that a detection overlaps

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 using namespace telemine;
@@ -46,4 +48,37 @@ TEST(EventScores, HundmanCountsAndTheCorrectedPrecision) {
   EXPECT_EQ(none.found, 0);
   EXPECT_DOUBLE_EQ(none.precision(), 1.0);
   EXPECT_DOUBLE_EQ(none.f05(), 0.0);
+}
+
+TEST(DynamicThreshold, FlagsAClearAnomalyAndLittleElse) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> e(1.0, 0.1);
+  std::vector<double> x(2000);
+  for (auto& v : x) v = std::abs(e(rng));
+  for (std::size_t i = 1200; i < 1210; ++i) x[i] = 3.0;
+  const auto flags = dynamic_threshold(x);
+  for (std::size_t i = 1200; i < 1210; ++i) EXPECT_TRUE(flags[i]) << i;
+  EXPECT_LE(std::count(flags.begin(), flags.end(), 1), 12);
+}
+
+TEST(DynamicThreshold, WindowsFindWhatOneGlobalThresholdMissesInAQuietStretch) {
+  // A quiet first half with a modest anomaly, then a loud second half.
+  std::mt19937 rng(6);
+  std::normal_distribution<double> e(0, 1);
+  std::vector<double> x(4000);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = 1 + (i < 2000 ? 0.02 : 0.5) * std::abs(e(rng));
+  for (std::size_t i = 1000; i < 1005; ++i) x[i] = 1.4;
+  EXPECT_FALSE(dynamic_threshold(x)[1002]);
+  const auto flags = windowed_dynamic_threshold(x, 1000, 100);
+  EXPECT_TRUE(flags[1002]);
+  EXPECT_EQ(windowed_dynamic_threshold(x, 0, 0), dynamic_threshold(x));
+}
+
+TEST(Ewma, PandasAdjustedWeights) {
+  const std::vector<double> x = {1, 0, 0};
+  const auto y = ewma(x, 3);  // alpha 0.5
+  EXPECT_DOUBLE_EQ(y[0], 1.0);
+  EXPECT_DOUBLE_EQ(y[1], 0.5 / 1.5);
+  EXPECT_DOUBLE_EQ(y[2], 0.25 / 1.75);
+  EXPECT_EQ(ewma(x, 1), x);
 }
