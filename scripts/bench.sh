@@ -112,6 +112,7 @@ for _ in 1 2 3 4 5; do
   "$B/bench/train_bench" 100000 256 | sps >> "$D/train-np1.txt"
   /usr/bin/python3 bench/peers/train_torch.py 100000 | sps >> "$D/train-py.txt"
   "${MPI[@]}" -np 2 "$B/bench/train_bench" 100000 256 | sps >> "$D/train-np2.txt"
+  "${MPI[@]}" -np 2 "$B/bench/train_bench" 100000 512 | sps >> "$D/train-np2-512.txt"
   "$B/bench/train_bench" 100000 1024 | sps >> "$D/train-np1-1024.txt"
   "${MPI[@]}" -np 2 "$B/bench/train_bench" 100000 1024 | sps >> "$D/train-np2-1024.txt"
   # The machine's own ceiling for 2 ranks: two independent single-rank trainings at once.
@@ -124,10 +125,11 @@ r() { paste "$D/train-$1.txt" "$D/train-$2.txt" | awk '{ print $1 / $2 }' | medi
 printf 'telemine, 1 rank, batch 256:           %7d samples/s\n' "$(m np1)"
 printf 'PyTorch (Python), 1 thread, batch 256: %7d samples/s -> telemine is %.2fx\n' "$(m py)" "$(r np1 py)"
 printf 'telemine, 2 ranks data-parallel, global batch 256:  %7d samples/s = %.2fx one rank\n' "$(m np2)" "$(r np2 np1)"
+printf 'telemine, 2 ranks data-parallel, 256 rows per rank:  %7d samples/s = %.2fx one rank at 256 (Horovod'"'"'s way of counting)\n' "$(m np2-512)" "$(r np2-512 np1)"
 printf 'telemine, 2 ranks data-parallel, global batch 1024: %7d samples/s = %.2fx one rank at 1024\n' "$(m np2-1024)" "$(r np2-1024 np1-1024)"
 printf 'two independent single-rank trainings at once:       %7d samples/s = %.2fx one rank (the machine'"'"'s ceiling)\n' \
   "$(m 2x1)" "$(r 2x1 np1)"
-echo "(medians of 5 rounds; every round: $(for f in np1 py np2 np1-1024 np2-1024 2x1; do printf '%s %s; ' "$f" "$(paste -sd' ' "$D/train-$f.txt")"; done))"
+echo "(medians of 5 rounds; every round: $(for f in np1 py np2 np2-512 np1-1024 np2-1024 2x1; do printf '%s %s; ' "$f" "$(paste -sd' ' "$D/train-$f.txt")"; done))"
 
 SMAP=../shared/data/smap.tar.xz
 if [ -f "$SMAP" ]; then
