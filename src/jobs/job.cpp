@@ -69,7 +69,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
         {"batch", "global batch (default 64)"},
         {"learning-rate", "Adam learning rate (default 0.003)"},
         {"seed", "seed of the initial weights and the shuffles (default 1)"},
-        {"threshold", "pot:RISK (extreme values of the reference scores, default pot:0.001), sigma:K, quantile:Q, or ndt:PRUNE (Hundman et al.'s dynamic threshold on the scored errors)"},
+        {"threshold", "pot:RISK (extreme values of the reference scores; RISK: the chance that a nominal period of a model is flagged, default pot:0.001), sigma:K, quantile:Q, or ndt:PRUNE (Hundman et al.'s dynamic threshold on the scored errors)"},
         {"ndt-window", "ndt: each window of this length gets its own threshold, 30 steps per window (default: one window)"},
         {"ndt-smoothing", "ndt: span of the exponentially weighted average of the scores before thresholding (default: none)"},
         {"model-dir", "where the trained models go (default OUTPUT/models)"},

@@ -158,11 +158,14 @@ std::string file_name(std::string name) {
 
 // Thresholds on the reference scores (pot, sigma, quantile). ndt instead works on the scores of
 // the rows after the reference period (see below); its reference threshold is their maximum.
-double threshold_of(const Settings& s, std::span<const double> reference) {
+double threshold_of(const Settings& s, std::span<const double> reference, std::size_t params) {
   if (s.method == "ndt") return *std::max_element(reference.begin(), reference.end());
   if (s.method == "sigma") return k::sigma_threshold(reference, s.method_value);
-  if (s.method == "quantile") return k::quantile_threshold(reference, s.method_value);
-  return k::pot_threshold(reference, s.method_value);
+  // RISK is the chance that a nominal row of the model is flagged; a row is flagged when any
+  // of its parameters is, so each parameter gets RISK / n (Bonferroni).
+  const double n = static_cast<double>(std::max<std::size_t>(1, params));
+  if (s.method == "quantile") return k::quantile_threshold(reference, 1 - (1 - s.method_value) / n);
+  return k::pot_threshold(reference, s.method_value / n);
 }
 
 void put_number(std::string& line, double v) {
@@ -592,7 +595,7 @@ int run_novelty(const Job& job, const Comm& comm) {
           }
           if (q == 0) m.reference_rows = static_cast<std::int64_t>(ref.size());
           if (ref.empty()) throw JobError("novelty: model '" + groups[g].name + "' has no reference row in [train-from, train-to)");
-          m.threshold_q[q] = std::max(threshold_of(set, ref), 1e-6);
+          m.threshold_q[q] = std::max(threshold_of(set, ref, np), 1e-6);
         }
       }
       std::vector<double> raw(n);
