@@ -47,7 +47,7 @@ std::vector<std::string> split_lines(const std::string& text) {
   return out;
 }
 
-
+// The network and what rebuilds it (layer sizes).
 struct Impl {
   int inputs = 0;
   std::vector<int> hidden;
