@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
 # Novelty detection end to end: the planted anomalies of a generated archive are found
-# (including the collective one); outputs are identical at 1, 2 and 3 ranks; a saved model
+# (including the collective one); outputs are identical at 1, 2, 3 and 4 ranks; a saved model
 # scores the same; one model trained data-parallel; evaluate; bad keys; NASA SMAP with
 # jobfiles/novelty-telemanom.ini.
 source "$(dirname "$0")/lib.sh"
 JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
 mp 2 generate --archive "$WORK/archive" --missions 1 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
 
-for np in 1 2 3; do
+for np in 1 2 3 4; do
   mp "$np" run "$JOBS/novelty-subsystems.ini" --archive "$WORK/archive" --output "$WORK/n$np" --quiet > /dev/null
 done
-for np in 2 3; do
+for np in 2 3 4; do
   cmp -s "$WORK/n1/detections.csv" "$WORK/n$np/detections.csv" || fail "detections differ between 1 and $np ranks"
   cmp -s <(h5dump "$WORK/n1/scores.h5" | tail -n +2) <(h5dump "$WORK/n$np/scores.h5" | tail -n +2) || fail "scores.h5 differs between 1 and $np ranks"
 done
-pass "identical detections and scores at 1, 2 and 3 ranks"
+pass "identical detections and scores at 1, 2, 3 and 4 ranks"
 
 head -1 "$WORK/n2/detections.csv" | grep -qx 'mission,param,start,end,score,contributors' || fail "detections.csv header"
 [ "$(ls "$WORK/n2/models" | wc -l)" -eq 7 ] || fail "one model file per subsystem: $(ls "$WORK/n2/models")"
