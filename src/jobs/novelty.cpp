@@ -429,7 +429,26 @@ int run_novelty(const Job& job, const Comm& comm) {
     std::int64_t reference_rows = 0;
     ml::TrainReport report;
     std::string file;
+    bool resumed = false;              // loaded from the model file of an earlier, unfinished run
   };
+  // What a trained model depends on: every setting that shapes it, the rank count when it is
+  // trained data-parallel, the input partitions and the labels left out of the reference. A
+  // model file in model-dir with the same key is a finished stage: a job run again after being
+  // killed loads it instead of training, and writes the same outputs.
+  std::string resume_base;
+  if (set.load.empty()) {
+    std::ostringstream key;
+    key << "telemine " << version() << "\nmodel " << static_cast<int>(set.kind) << " " << set.period << " " << set.grid
+        << " " << set.window << " " << set.stride << " train " << set.train_from << " " << set.train_to << " hidden";
+    for (int h : set.hidden) key << " " << h;
+    key << " epochs " << set.train.epochs << " batch " << set.train.batch << " lr " << set.train.learning_rate << " seed "
+        << set.train.seed << " threshold " << set.method << ":" << set.method_value << " threads " << set.threads
+        << " data-parallel ranks " << (data_parallel ? comm.size() : 0) << "\n";
+    for (const auto& part : plan.partitions) key << part.info.file << " " << part.info.checksum << "\n";
+    for (const auto& [name, intervals] : labelled)
+      for (const auto& l : intervals) key << "label " << name << " " << l.start << " " << l.end << "\n";
+    resume_base = key.str();
+  }
   std::map<std::int32_t, Model> models;
   std::vector<Novel> novel;
   std::vector<float> novel_share;  // per novel row, per parameter of its group
@@ -455,14 +474,48 @@ int run_novelty(const Job& job, const Comm& comm) {
         reference[i] = clean;
       }
       std::unique_ptr<ml::Autoencoder> ae;
+      std::string names;
+      for (auto p : ps) names += params[p].display + "\n";
+      const std::string resume_key = set.load.empty() ? io::bytes_checksum(resume_base + names) : std::string();
+      if (set.load.empty()) {
+        const fs::path file = set.model_dir / file_name(groups[g].name);
+        std::map<std::string, std::vector<double>> numbers;
+        std::map<std::string, std::string> texts;
+        std::error_code ec;
+        if (fs::exists(file, ec)) {
+          try {
+            auto loaded = ml::Autoencoder::load(file, numbers, texts);
+            if (texts["resume_key"] == resume_key && loaded.inputs() == inputs) {
+              ae = std::make_unique<ml::Autoencoder>(std::move(loaded));
+              m.mean = numbers["norm_mean"];
+              m.sd = numbers["norm_sd"];
+              m.ref_mean_q = numbers["ref_mean"];
+              m.ref_sd_q = numbers["ref_sd"];
+              m.threshold_q = numbers["threshold"];
+              if (numbers["run"].size() == 2) {
+                m.reference_rows = static_cast<std::int64_t>(numbers["run"][0]);
+                m.report.final_loss = numbers["run"][1];
+              }
+              m.file = file.string();
+              m.resumed = true;
+            }
+          } catch (const std::exception&) {
+            // Not a model of this job (or cut short): trained again, and overwritten.
+          }
+        }
+        // Data-parallel, every rank trains or none does.
+        if (data_parallel && comm.allreduce_value<std::int64_t>(m.resumed ? 1 : 0, ReduceOp::min) == 0) {
+          m.resumed = false;
+          ae.reset();
+        }
+      }
+      const bool trained_here = set.load.empty() && !m.resumed;
       if (!set.load.empty()) {
         std::map<std::string, std::vector<double>> numbers;
         std::map<std::string, std::string> texts;
         const fs::path file = set.load / file_name(groups[g].name);
         if (!fs::exists(file)) throw IoError(file.string() + ": no model for group '" + groups[g].name + "'");
         ae = std::make_unique<ml::Autoencoder>(ml::Autoencoder::load(file, numbers, texts));
-        std::string names;
-        for (auto p : ps) names += params[p].display + "\n";
         if (texts["params"] != names || ae->inputs() != inputs)
           throw JobError(file.string() + ": the model was trained on other parameters or another model kind");
         m.mean = numbers["norm_mean"];
@@ -470,7 +523,7 @@ int run_novelty(const Job& job, const Comm& comm) {
         m.ref_mean_q = numbers["ref_mean"];
         m.ref_sd_q = numbers["ref_sd"];
         m.threshold_q = numbers["threshold"];
-      } else {
+      } else if (trained_here) {
         // Normalisation on the reference rows: per input (features), per parameter (window).
         const int per_param = inputs / static_cast<int>(ps.size());
         std::vector<double> sums(static_cast<std::size_t>(2 * inputs + 1), 0.0);
@@ -551,7 +604,7 @@ int run_novelty(const Job& job, const Comm& comm) {
         for (std::size_t q = 0; q < np; ++q)
           m.share[i * np + q] = total > 0 ? static_cast<float>(e[i * np + q] * per_param / total) : 0.0f;
       }
-      if (set.load.empty()) {
+      if (trained_here) {
         // Per parameter: mean and spread of its reference errors (data-parallel: over every rank).
         std::vector<double> sums(3 * np, 0.0);
         for (std::size_t i = 0; i < n; ++i)
@@ -577,7 +630,7 @@ int run_novelty(const Job& job, const Comm& comm) {
       // switches) does not mask another's anomaly. A row scores its most novel parameter,
       // as a multiple of that parameter's threshold: above 1 is novel.
       auto z = [&](std::size_t i, std::size_t q) { return (e[i * np + q] - m.ref_mean_q[q]) / m.ref_sd_q[q]; };
-      if (set.load.empty()) {
+      if (trained_here) {
         m.threshold_q.assign(np, INFINITY);
         for (std::size_t q = 0; q < np; ++q) {
           std::vector<double> ref;
@@ -657,15 +710,15 @@ int run_novelty(const Job& job, const Comm& comm) {
         }
       }
       // One loadable file per model: weights, normalisation, reference scores, threshold.
-      if (set.load.empty() && (!data_parallel || comm.is_root())) {
+      if (trained_here && (!data_parallel || comm.is_root())) {
         io::make_directories(set.model_dir);
-        std::string names;
-        for (auto p : ps) names += params[p].display + "\n";
         const fs::path file = set.model_dir / file_name(groups[g].name);
         ae->save(file,
                  {{"norm_mean", m.mean}, {"norm_sd", m.sd}, {"ref_mean", m.ref_mean_q}, {"ref_sd", m.ref_sd_q},
-                  {"threshold", m.threshold_q}},
-                 {{"params", names},
+                  {"threshold", m.threshold_q},
+                  {"run", {static_cast<double>(m.reference_rows), m.report.final_loss}}},
+                 {{"resume_key", resume_key},
+                  {"params", names},
                   {"group", groups[g].name},
                   {"model", set.kind == ModelKind::window ? "window" : "features"},
                   {"unit", format_duration(set.kind == ModelKind::window ? set.grid : set.period)},
@@ -812,6 +865,7 @@ int run_novelty(const Job& job, const Comm& comm) {
     mw.put<double>(m.report.seconds);
     mw.put<double>(m.threshold);
     mw.put(m.file);
+    mw.put<std::int8_t>(m.resumed ? 1 : 0);
   }
   const auto model_info = comm.gather_bytes(mw.take());
   product.set_summary([&](io::JsonWriter& j) {
@@ -834,6 +888,7 @@ int run_novelty(const Job& job, const Comm& comm) {
         j.field("train_seconds", rd.get<double>());
         j.field("threshold", rd.get<double>());
         j.field("file", rd.get_string());
+        j.field("resumed", rd.get<std::int8_t>() != 0);  // loaded from an earlier run's model file
         j.end_object();
       }
     }

@@ -40,6 +40,21 @@ cmp -s <(h5dump -d /scores/score "$WORK/n2/scores.h5" | tail -n +2) <(h5dump -d 
 [ ! -e "$WORK/loaded/models" ] || fail "scoring with saved models must not train new ones"
 pass "scoring with the saved models gives the same scores"
 
+# Killed part-way and run again: the models already saved are finished stages, loaded and not
+# trained again (a model file cut short is trained again); the outputs are identical to those of
+# an uninterrupted run. With other settings nothing is reused.
+cp -r "$WORK/n2" "$WORK/resume"
+rm -f "$WORK/resume/detections.csv" "$WORK/resume/scores.h5" "$WORK/resume/product.json" "$WORK/resume/models/THERMAL.pt"
+head -c 100 "$WORK/n2/models/POWER.pt" > "$WORK/resume/models/POWER.pt"
+mp 2 run "$JOBS/novelty-subsystems.ini" --archive "$WORK/archive" --output "$WORK/resume" --quiet > /dev/null
+cmp -s "$WORK/n2/detections.csv" "$WORK/resume/detections.csv" || fail "a resumed job's detections differ"
+cmp -s <(h5dump "$WORK/n2/scores.h5" | tail -n +2) <(h5dump "$WORK/resume/scores.h5" | tail -n +2) || fail "a resumed job's scores differ"
+[ "$(grep -c '"resumed": true' "$WORK/resume/product.json")" -eq 5 ] || fail "5 models should be resumed: $(grep -c '"resumed": true' "$WORK/resume/product.json")"
+cmp -s "$WORK/n2/models/POWER.pt" "$WORK/resume/models/POWER.pt" || fail "the model cut short was not trained again"
+mp 2 run "$JOBS/novelty-subsystems.ini" --archive "$WORK/archive" --output "$WORK/resume" --novelty.epochs=20 --quiet > /dev/null
+! grep -q '"resumed": true' "$WORK/resume/product.json" || fail "models of other settings were reused"
+pass "a job run again resumes from the models it had finished, with identical outputs"
+
 # One model of every parameter, trained data-parallel.
 mp 2 novelty --archive "$WORK/archive" --mission SYN1 --period 30min --group all --epochs 20 \
   --train-to 2026-01-05 --output "$WORK/all" --quiet > /dev/null
