@@ -16,15 +16,19 @@ constexpr std::string_view kMagic = "telemine-checkpoint-1\n";
 Checkpoints::Checkpoints(const fs::path& output, std::string stage)
     : dir_(output / ".checkpoints"), stage_(std::move(stage)) {}
 
-fs::path Checkpoints::file(const io::PartitionInfo& p) const {
-  std::string name = stage_ + "-" + p.checksum + ".bin";
+fs::path Checkpoints::file(const std::string& piece) const {
+  std::string name = stage_ + "-" + piece + ".bin";
   for (char& c : name)
     if (c == ':' || c == '/') c = '_';
   return dir_ / name;
 }
 
-std::optional<std::string> Checkpoints::load(const io::PartitionInfo& p) const {
-  std::ifstream in(file(p), std::ios::binary);
+std::optional<std::string> Checkpoints::load(const io::PartitionInfo& p) const { return load(p.checksum); }
+
+void Checkpoints::save(const io::PartitionInfo& p, const std::string& bytes) const { save(p.checksum, bytes); }
+
+std::optional<std::string> Checkpoints::load(const std::string& piece) const {
+  std::ifstream in(file(piece), std::ios::binary);
   if (!in) return std::nullopt;
   const std::string all((std::istreambuf_iterator<char>(in)), {});
   // Layout: magic, checksum of the payload, newline, payload.
@@ -33,17 +37,17 @@ std::optional<std::string> Checkpoints::load(const io::PartitionInfo& p) const {
   if (nl == std::string::npos) return std::nullopt;
   std::string payload = all.substr(nl + 1);
   if (all.compare(kMagic.size(), nl - kMagic.size(), io::bytes_checksum(payload)) != 0) {
-    log::warn(file(p).string() + ": checkpoint does not match its checksum; recomputing");
+    log::warn(file(piece).string() + ": checkpoint does not match its checksum; recomputing");
     return std::nullopt;
   }
   return payload;
 }
 
-void Checkpoints::save(const io::PartitionInfo& p, const std::string& bytes) const {
+void Checkpoints::save(const std::string& piece, const std::string& bytes) const {
   try {
     std::error_code ec;
     fs::create_directories(dir_, ec);
-    io::write_file_atomically(file(p), std::string(kMagic) + io::bytes_checksum(bytes) + "\n" + bytes);
+    io::write_file_atomically(file(piece), std::string(kMagic) + io::bytes_checksum(bytes) + "\n" + bytes);
   } catch (const std::exception& e) {
     log::warn(std::string("cannot save a checkpoint (the job goes on; a resume would recompute): ") + e.what());
   }

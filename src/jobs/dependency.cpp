@@ -1,12 +1,14 @@
 #include "jobs/dependency.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <tuple>
 #include <numeric>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "io/archive.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
+#include "jobs/checkpoint.hpp"
 #include "jobs/job.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
@@ -440,37 +443,76 @@ int run_dependency(const Job& job, const Comm& comm) {
 
   std::vector<PairResult> results;
   std::vector<double> small_p;  // the p-values up to alpha: the only ones Benjamini-Hochberg can keep
+  // Checkpoints of the pairs stage, the long one: each rank saves its run in pieces, keyed by
+  // everything the codes and tests depend on (job settings, input partitions, telemine
+  // version) and by the rank count, which sets the order of the pairs. Killed and run again on
+  // as many ranks, the job skips the pieces that had finished.
+  std::string key = std::string(version()) + "\n" + job.text() + "\n";
+  for (const auto& o : job.overrides())
+    if (o != "--quiet" && o.rfind("--output", 0) != 0) key += o + "\n";
+  for (const auto& part : plan.partitions) key += part.info.file + " " + part.info.checksum + "\n";
+  key += "ranks " + std::to_string(comm.size());
+  const Checkpoints checkpoints(job.common().output, "pairs-" + io::bytes_checksum(key).substr(8));
+  // Test hooks: smaller pieces and a pause after each, so that a job can be killed part-way.
+  const char* chunk_env = std::getenv("TELEMINE_TEST_PAIR_CHUNK");
+  const char* delay_env = std::getenv("TELEMINE_TEST_PAIR_DELAY_MS");
+  const std::int64_t chunk = chunk_env ? std::max(1, std::atoi(chunk_env)) : 65536;
+  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
+  std::int64_t resumed_pairs = 0;
   comm.run_phase([&] {
     const auto xlogx = k::xlogx_table(points + 1);
     const auto b0 = run_begin(me), b1 = run_begin(me + 1);
     Progress progress(comm, "pairs", b1 - b0, "pairs", job.progress());
     std::vector<std::int64_t> counts;
-    for (auto i = b0; i < b1; ++i) {
-      const auto [a, b] = pairs[i];
-      const ParamSummary &sa = summary[a], &sb = summary[b];
-      const double inflation = k::variance_inflation(acf_lags, sa.rho, sb.rho);
-      PairResult best{a, b};
-      bool first = true;
-      for (const std::int64_t lag : lags) {
-        counts.assign(static_cast<std::size_t>(sa.bins * sb.bins), 0);
-        k::joint_counts(codes[a], codes[b], sa.bins, sb.bins, lag, counts);
-        const auto m = k::measure_pair(counts, sa.bins, sb.bins, inflation, xlogx);
-        if (m.significance.p <= set.alpha) small_p.push_back(m.significance.p);
-        // The lag reported is the strongest; ties go to the shortest lag.
-        if (first || m.mi.mi > best.mi || (m.mi.mi == best.mi && std::abs(lag) < std::abs(best.lag))) {
-          best.lag = lag;
-          best.mi = m.mi.mi;
-          best.nmi = m.mi.nmi;
-          best.p = m.significance.p;
-          best.score = m.significance.score;
-          first = false;
+    for (auto c0 = b0; c0 < b1; c0 += chunk) {
+      const auto c1 = std::min(b1, c0 + chunk);
+      const std::string piece = std::to_string(c0) + "-" + std::to_string(c1);
+      if (const auto saved = checkpoints.load(piece)) {
+        ByteReader rd(*saved);
+        const auto r = rd.get_vector<PairResult>();
+        const auto p = rd.get_vector<double>();
+        if (static_cast<std::int64_t>(r.size()) == c1 - c0) {
+          results.insert(results.end(), r.begin(), r.end());
+          small_p.insert(small_p.end(), p.begin(), p.end());
+          resumed_pairs += c1 - c0;
+          progress.update(c1 - b0);
+          continue;
         }
       }
-      results.push_back(best);
-      if ((i - b0) % 256 == 0) progress.update(i - b0);
+      const std::size_t r0 = results.size(), p0 = small_p.size();
+      for (auto i = c0; i < c1; ++i) {
+        const auto [a, b] = pairs[i];
+        const ParamSummary &sa = summary[a], &sb = summary[b];
+        const double inflation = k::variance_inflation(acf_lags, sa.rho, sb.rho);
+        PairResult best{a, b};
+        bool first = true;
+        for (const std::int64_t lag : lags) {
+          counts.assign(static_cast<std::size_t>(sa.bins * sb.bins), 0);
+          k::joint_counts(codes[a], codes[b], sa.bins, sb.bins, lag, counts);
+          const auto m = k::measure_pair(counts, sa.bins, sb.bins, inflation, xlogx);
+          if (m.significance.p <= set.alpha) small_p.push_back(m.significance.p);
+          // The lag reported is the strongest; ties go to the shortest lag.
+          if (first || m.mi.mi > best.mi || (m.mi.mi == best.mi && std::abs(lag) < std::abs(best.lag))) {
+            best.lag = lag;
+            best.mi = m.mi.mi;
+            best.nmi = m.mi.nmi;
+            best.p = m.significance.p;
+            best.score = m.significance.score;
+            first = false;
+          }
+        }
+        results.push_back(best);
+        if ((i - b0) % 256 == 0) progress.update(i - b0);
+      }
+      ByteWriter cw;
+      cw.put(std::span<const PairResult>(results.data() + r0, results.size() - r0));
+      cw.put(std::span<const double>(small_p.data() + p0, small_p.size() - p0));
+      checkpoints.save(piece, cw.take());
+      if (delay.count() > 0) std::this_thread::sleep_for(delay);
     }
     progress.finish();
   });
+  resumed_pairs = comm.allreduce_value<std::int64_t>(resumed_pairs, ReduceOp::sum);
   product.phase("pairs");
 
   // 4. Rank 0: the false discovery rate over every pair and lag tested, then the outputs.
@@ -589,6 +631,7 @@ int run_dependency(const Job& job, const Comm& comm) {
     j.field("lags_tested", static_cast<std::int64_t>(lags.size()));
     j.field("samples_read", total_samples);
     j.field("pairs_tested", n_pairs);
+    j.field("pairs_resumed", resumed_pairs);  // read back from checkpoints of an earlier, unfinished run
     j.field("tests", n_pairs * static_cast<std::int64_t>(lags.size()));
     j.field("alpha", set.alpha);
     j.field("significant_pairs", n_significant);
@@ -602,6 +645,7 @@ int run_dependency(const Job& job, const Comm& comm) {
   std::vector<std::string> outputs = {"pairs.csv", "top.csv", "graph.dot"};
   if (set.mode == Mode::all) outputs.push_back("pairs.h5");
   const auto published = product.publish(outputs);
+  if (comm.is_root()) checkpoints.clear();
   if (comm.is_root()) {
     std::int64_t constant = 0, empty = 0;
     for (const auto& s : summary) {

@@ -35,6 +35,28 @@ for np in 2 3 4; do
 done
 pass "identical outputs at 1, 2, 3 and 4 ranks"
 
+# Killed part-way (kill -9 of one rank in the pairs stage) and run again on as many ranks: the
+# pieces of pairs that had finished are read back, and the outputs are identical to those of
+# an uninterrupted run.
+TELEMINE_TEST_PAIR_CHUNK=10 TELEMINE_TEST_PAIR_DELAY_MS=300 \
+  mp 2 run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
+job=$!
+for _ in $(seq 600); do
+  [ "$(ls "$WORK/killed/.checkpoints" 2>/dev/null | wc -l)" -ge 4 ] && break
+  sleep 0.1
+done
+pkill -9 -f "telemine run $JOBS/dependency-all.ini --archive $WORK/archive --output $WORK/killed" -n || fail "no rank to kill"
+! wait "$job" || fail "the killed job succeeded"
+[ ! -e "$WORK/killed/pairs.csv" ] || fail "a killed job published pairs.csv"
+TELEMINE_TEST_PAIR_CHUNK=10 mp 2 run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/killed" --quiet > /dev/null
+for f in pairs.csv top.csv graph.dot pairs.h5; do
+  cmp -s "$WORK/all-2/$f" "$WORK/killed/$f" || fail "$f differs after resuming"
+done
+resumed=$(grep -o '"pairs_resumed": [0-9]*' "$WORK/killed/product.json" | grep -o '[0-9]*$')
+[ "${resumed:-0}" -gt 0 ] || fail "nothing was resumed"
+[ ! -e "$WORK/killed/.checkpoints" ] || fail "checkpoints left after success"
+pass "killed in the pairs stage and run again: $resumed pairs read back, identical outputs"
+
 OUT="$WORK/all-2"
 [ "$(planted SYN1 | wc -l)" -ge 8 ] || fail "truth.json: $(planted SYN1)"
 while read -r a b lag; do
