@@ -130,6 +130,7 @@ int run_campaign(const Job& campaign, const Comm& comm) {
       try {
         std::vector<std::string> args = t.overrides;
         if (!campaign.progress()) args.push_back("--quiet");
+        args.push_back("--skip-complete");  // run again, a campaign redoes only what did not finish
         status = run_job(Job::parse(t.job_file, args), comm);
       } catch (const Error& e) {
         // Errors inside a job are agreed on by every rank (run_phase), so all ranks go on together.

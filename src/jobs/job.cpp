@@ -216,6 +216,8 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       job.progress_ = false;
     } else if (a == "--summary") {
       job.summary_only_ = true;
+    } else if (a == "--skip-complete") {
+      job.skip_complete_ = true;
     } else if (a.rfind("--", 0) == 0 && !kind_hint.empty()) {
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
@@ -298,7 +300,8 @@ std::string Job::help() {
       out << "  " << section << "." << k.key << std::string(std::max<int>(2, 18 - static_cast<int>(section.size() + std::string(k.key).size())), ' ')
           << k.help << "\n";
   }
-  out << "flags: --dry-run (print the plan and stop), --quiet (no progress), --summary (campaign: only the summary)\n";
+  out << "flags: --dry-run (print the plan and stop), --quiet (no progress), --summary (campaign: only the summary),\n"
+         "       --skip-complete (nothing to do when OUTPUT already holds this job's outputs, verified by checksum)\n";
   return out.str();
 }
 

@@ -51,6 +51,9 @@ class Job {
   bool progress() const noexcept { return progress_; }
   /// Campaign: only write the summary of tasks already run (`--summary`).
   bool summary_only() const noexcept { return summary_only_; }
+  /// `--skip-complete`: do nothing when the output folder already holds this job's complete,
+  /// verified outputs (campaign tasks run again after an interruption).
+  bool skip_complete() const noexcept { return skip_complete_; }
 
   /// A kind's key (`stats.bucket`) as text, or nullopt when not given.
   std::optional<std::string> get(const std::string& key) const;
@@ -74,6 +77,7 @@ class Job {
   bool dry_run_ = false;
   bool progress_ = true;
   bool summary_only_ = false;
+  bool skip_complete_ = false;
 };
 
 /// A comma list as job files write it: items trimmed, empty ones dropped.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <fstream>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -14,6 +15,35 @@ namespace telemine::jobs {
 namespace fs = std::filesystem;
 
 const char* version() noexcept { return "0.1.0"; }
+
+namespace {
+
+// Everything a product depends on, as one checksum (flags that change nothing left out).
+std::string completion_key(const Job& job, const Plan& plan, int ranks) {
+  std::string key = std::string(version()) + "\n" + job.common().kind + "\n" + job.text() + "\n";
+  for (const auto& a : job.overrides())
+    if (a != "--quiet" && a != "-q" && a != "--skip-complete" && a != "--dry-run") key += a + "\n";
+  for (const auto& p : plan.partitions) key += p.info.file + " " + p.info.checksum + "\n";
+  key += "ranks " + std::to_string(ranks);
+  return io::bytes_checksum(key);
+}
+
+}  // namespace
+
+bool Product::complete(const Job& job, const Plan& plan, int ranks) {
+  const fs::path dir = job.common().output;
+  std::ifstream in(dir / ".complete");
+  std::string word, key;
+  if (!(in >> word >> key) || word != "key" || key != completion_key(job, plan, ranks)) return false;
+  std::string checksum, name;
+  int files = 0;
+  while (in >> checksum >> name) {
+    std::error_code ec;
+    if (!fs::is_regular_file(dir / name, ec) || io::file_checksum(dir / name) != checksum) return false;
+    ++files;
+  }
+  return files > 0;
+}
 
 Product::Product(const Job& job, const Plan& plan, const Comm& comm)
     : job_(job), plan_(plan), comm_(comm), dir_(job.common().output), mark_(std::chrono::steady_clock::now()) {
@@ -102,6 +132,10 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
     }
     io::write_file_atomically(dir_ / "product.json", w.str());
     final_paths.push_back(dir_ / "product.json");
+    // Last: what --skip-complete checks (the job's key, every output and its checksum).
+    std::string complete = "key " + completion_key(job_, plan_, comm_.size()) + "\n";
+    for (const auto& p : final_paths) complete += io::file_checksum(p) + " " + p.filename().string() + "\n";
+    io::write_file_atomically(dir_ / ".complete", complete);
   });
   published_ = true;
   return final_paths;

@@ -49,6 +49,11 @@ class Product {
   /// product.json last. Returns the final paths (rank 0).
   std::vector<std::filesystem::path> publish(const std::vector<std::string>& outputs);
 
+  /// True when the output folder holds the complete outputs of this very job: the same job
+  /// text and overrides, telemine version, rank count and input partitions (OUTPUT/.complete,
+  /// written last by publish), each output still matching its checksum. Rank 0 only.
+  static bool complete(const Job& job, const Plan& plan, int ranks);
+
  private:
   const Job& job_;
   const Plan& plan_;

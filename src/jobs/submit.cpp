@@ -108,7 +108,7 @@ std::string campaign_script(const Job& job, const fs::path& job_file, const std:
                {"COMMAND", "# The task's job file and overrides: line TASK+1 of the tasks file, tab-separated.\n"
                            "mapfile -t args < <(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " + quote(tasks_file.string()) +
                                " | tr '\\t' '\\n')\n"
-                           "srun --mpi=pmix " + quote(binary.string()) + " run \"${args[@]}\""},
+                           "srun --mpi=pmix " + quote(binary.string()) + " run \"${args[@]}\" --skip-complete"},
                {"AFTER", "mkdir -p " + quote((output / ".status").string()) + " && echo $status > " +
                              quote((output / ".status").string()) + "/$SLURM_ARRAY_TASK_ID"}});
 }
