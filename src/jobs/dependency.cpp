@@ -246,149 +246,228 @@ int run_dependency(const Job& job, const Comm& comm) {
   Product product(job, plan, comm);
   product.phase("plan");
 
-  // 1. Read my days and resample onto my grid points.
-  std::vector<std::vector<double>> values(params.size());
-  std::vector<SkippedPartition> skipped;
-  std::int64_t samples = 0;
-  comm.run_phase([&] {
-    for (auto& v : values) v.assign(static_cast<std::size_t>(local), NAN);
-    const TimeNs t_lo = grid0 + lo * set.grid, t_hi = grid0 + hi * set.grid;
-    std::vector<std::size_t> first_param(plan.missions.size(), 0);
-    for (std::size_t i = params.size(); i-- > 0;) first_param[static_cast<std::size_t>(params[i].mission)] = i;
-    const io::Archive archive = io::Archive::open(job.common().archive);
-    std::vector<const PlannedPartition*> mine;
-    for (const auto& part : plan.partitions)
-      if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
-    Progress progress(comm, "read", static_cast<std::int64_t>(mine.size()), "partitions", job.progress());
-    io::Series series;
-    for (std::size_t i = 0; i < mine.size(); ++i) {
-      const PlannedPartition& part = *mine[i];
-      const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
-      const TimeNs a = std::max({part.info.start, t_lo, from}), b = std::min({part.info.end, t_hi, to});
-      const std::int64_t k0 = floor_div(a - grid0, set.grid), k1 = std::min(hi, floor_div(b - grid0 + set.grid - 1, set.grid));
-      try {
-        const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
-        for (std::size_t j = 0; j < mission.params.size(); ++j) {
-          const std::size_t p = first_param[static_cast<std::size_t>(part.mission)] + j;
-          series.time.clear();
-          series.value.clear();
-          reader.read(mission.params[j].name, a, b, series);
-          samples += static_cast<std::int64_t>(series.size());
-          const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
-          const TimeNs start = grid0 + k0 * set.grid;
-          if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
-          else k::resample_mean(series.time, series.value, start, set.grid, out);
-        }
-      } catch (const IoError& err) {
-        if (job.common().on_error == OnError::fail) throw;
-        skipped.push_back({mission.name, part.info.file, err.what()});
-        for (std::size_t j = 0; j < mission.params.size(); ++j) {  // nothing of it is kept
-          auto& v = values[first_param[static_cast<std::size_t>(part.mission)] + j];
-          std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
-        }
-      }
-      progress.update(static_cast<std::int64_t>(i + 1));
-    }
-    progress.finish();
-  });
-
-  // A state parameter holds its last value until the next sample, across days and ranks.
-  {
-    ByteWriter w;
-    for (std::size_t p = 0; p < params.size(); ++p) {
-      if (params[p].kind != io::ParamKind::state) continue;
-      auto& v = values[p];
-      double held = NAN;
-      for (auto& x : v) {
-        if (std::isnan(x)) x = held;
-        else held = x;
-      }
-      w.put<double>(held);
-    }
-    const auto all = comm.allgather_bytes(w.take());
-    std::vector<ByteReader> readers;
-    for (int r = 0; r < me; ++r) readers.emplace_back(all[static_cast<std::size_t>(r)]);
-    for (std::size_t p = 0; p < params.size(); ++p) {
-      if (params[p].kind != io::ParamKind::state) continue;
-      double carry = NAN;
-      for (auto& rd : readers)
-        if (const double x = rd.get<double>(); !std::isnan(x)) carry = x;
-      for (auto& x : values[p]) {
-        if (!std::isnan(x)) break;
-        x = carry;
-      }
-    }
-  }
-  product.add_skipped(skipped);
-  const std::int64_t total_samples = comm.allreduce_value<std::int64_t>(samples, ReduceOp::sum);
-  product.phase("read");
-
-  // 2. Transpose: parameter p's whole series goes to rank p % ranks, which bins it on its exact
-  // distribution and measures its autocorrelation.
+  // Checkpoints, keyed by everything the codes and tests depend on (job settings, input
+  // partitions, telemine version) and by the rank count, which sets which rank owns which
+  // parameter and the order of the pairs. Killed and run again on as many ranks, the job skips
+  // the read and bin stages when every rank has its result, and the pieces of pairs that had
+  // finished.
+  std::string key = std::string(version()) + "\n" + job.text() + "\n";
+  for (const auto& o : job.overrides())
+    if (o != "--quiet" && o.rfind("--output", 0) != 0) key += o + "\n";
+  for (const auto& part : plan.partitions) key += part.info.file + " " + part.info.checksum + "\n";
+  key += "ranks " + std::to_string(comm.size());
+  const Checkpoints checkpoints(job.common().output, "pairs-" + io::bytes_checksum(key).substr(8));
+  // Test hooks: smaller pieces and a pause after each, so that a job can be killed part-way.
+  const char* chunk_env = std::getenv("TELEMINE_TEST_PAIR_CHUNK");
+  const char* delay_env = std::getenv("TELEMINE_TEST_PAIR_DELAY_MS");
+  const std::int64_t chunk = chunk_env ? std::max(1, std::atoi(chunk_env)) : 65536;
+  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
   auto owner = [&](std::int32_t p) { return static_cast<int>(p % ranks); };
   std::vector<std::int32_t> owned;
   for (std::int32_t p = me; p < n_params; p += ranks) owned.push_back(p);
-  std::vector<std::vector<std::uint8_t>> codes(params.size());
+  std::vector<std::vector<std::uint8_t>> codes(params.size());  // of the parameters I own, then of those I need
   std::vector<ParamSummary> summary(params.size());
   const std::vector<std::int64_t> acf_lags = k::autocorrelation_lags(points);
-  comm.run_phase([&] {
-    std::vector<std::string> send(static_cast<std::size_t>(ranks));
-    for (std::int32_t p = 0; p < n_params; ++p) {
-      auto& out = send[static_cast<std::size_t>(owner(p))];
-      out.append(reinterpret_cast<const char*>(values[p].data()), values[p].size() * sizeof(double));
-      std::vector<double>().swap(values[p]);
-    }
-    const auto received = comm.alltoall_bytes(send);
-    send.clear();
-    std::vector<double> full(static_cast<std::size_t>(points)), sorted;
-    ByteWriter w;
-    for (std::size_t i = 0; i < owned.size(); ++i) {
-      const std::int32_t p = owned[i];
-      for (int r = 0; r < ranks; ++r) {
-        const std::int64_t n = slice[r + 1] - slice[r];
-        std::memcpy(full.data() + slice[r], received[static_cast<std::size_t>(r)].data() + i * n * sizeof(double),
-                    static_cast<std::size_t>(n) * sizeof(double));
-      }
-      sorted.clear();
-      for (double x : full)
-        if (!std::isnan(x)) sorted.push_back(x);
-      std::sort(sorted.begin(), sorted.end());
-      ParamSummary s;
-      s.present = static_cast<std::int64_t>(sorted.size());
-      std::vector<double> edges;
-      std::vector<double> distinct = sorted;
-      distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
-      if (params[p].kind == io::ParamKind::state && static_cast<int>(distinct.size()) <= set.bins)
-        edges.assign(distinct.begin() + (distinct.empty() ? 0 : 1), distinct.end());  // one bin per value
-      else
-        edges = k::equal_frequency_edges(sorted, set.bins);
-      s.status = sorted.empty() ? Status::no_data : edges.empty() ? Status::constant : Status::ok;
-      if (s.status == Status::ok) {
-        s.bins = static_cast<int>(edges.size()) + 1;
-        codes[p].resize(static_cast<std::size_t>(points));
-        k::encode(full, edges, codes[p]);
-        s.rho = k::autocorrelation(codes[p], acf_lags);
-      }
-      w.put<std::int32_t>(p);
-      w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
-      w.put<std::int32_t>(s.bins);
-      w.put<std::int64_t>(s.present);
-      w.put(s.rho);
-      summary[p] = std::move(s);
-    }
-    for (const auto& bytes : comm.allgather_bytes(w.take())) {
-      ByteReader rd(bytes);
-      while (!rd.done()) {
-        const auto p = rd.get<std::int32_t>();
-        ParamSummary& s = summary[p];
-        s.status = static_cast<Status>(rd.get<std::uint8_t>());
-        s.bins = rd.get<std::int32_t>();
-        s.present = rd.get<std::int64_t>();
-        s.rho = rd.get_vector<double>();
+  std::vector<SkippedPartition> skipped;
+  std::int64_t total_samples = 0;
+
+  // The read and bin stages, resumed: every rank's codes and every parameter's summary, as saved
+  // at the end of the bin stage of an earlier run of this job on as many ranks.
+  bool bin_resumed = false;
+  {
+    const std::string piece = "bin-" + std::to_string(me);
+    std::vector<std::vector<std::uint8_t>> saved_codes(params.size());
+    std::vector<ParamSummary> saved_summary(params.size());
+    std::vector<SkippedPartition> saved_skipped;
+    std::int64_t saved_samples = 0;
+    bool ok = false;
+    if (const auto saved = checkpoints.load(piece)) {
+      try {
+        ByteReader rd(*saved);
+        saved_samples = rd.get<std::int64_t>();
+        for (auto n = rd.get<std::int64_t>(); n > 0; --n) {
+          SkippedPartition sk;
+          sk.mission = rd.get_string();
+          sk.file = rd.get_string();
+          sk.reason = rd.get_string();
+          saved_skipped.push_back(std::move(sk));
+        }
+        for (auto& sm : saved_summary) {
+          sm.status = static_cast<Status>(rd.get<std::uint8_t>());
+          sm.bins = rd.get<std::int32_t>();
+          sm.present = rd.get<std::int64_t>();
+          sm.rho = rd.get_vector<double>();
+        }
+        for (std::int32_t p : owned) saved_codes[p] = rd.get_vector<std::uint8_t>();
+        ok = rd.done();
+      } catch (const std::exception&) {
+        ok = false;
       }
     }
-  });
-  product.phase("bin");
+    bin_resumed = comm.all_ok(ok);
+    if (bin_resumed) {
+      codes = std::move(saved_codes);
+      summary = std::move(saved_summary);
+      skipped = std::move(saved_skipped);
+      total_samples = saved_samples;
+      product.add_skipped(skipped);
+      product.phase("read and bin (resumed)");
+    }
+  }
+  if (!bin_resumed) {
+    // 1. Read my days and resample onto my grid points.
+    std::vector<std::vector<double>> values(params.size());
+    std::int64_t samples = 0;
+    comm.run_phase([&] {
+      for (auto& v : values) v.assign(static_cast<std::size_t>(local), NAN);
+      const TimeNs t_lo = grid0 + lo * set.grid, t_hi = grid0 + hi * set.grid;
+      std::vector<std::size_t> first_param(plan.missions.size(), 0);
+      for (std::size_t i = params.size(); i-- > 0;) first_param[static_cast<std::size_t>(params[i].mission)] = i;
+      const io::Archive archive = io::Archive::open(job.common().archive);
+      std::vector<const PlannedPartition*> mine;
+      for (const auto& part : plan.partitions)
+        if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
+      Progress progress(comm, "read", static_cast<std::int64_t>(mine.size()), "partitions", job.progress());
+      io::Series series;
+      for (std::size_t i = 0; i < mine.size(); ++i) {
+        const PlannedPartition& part = *mine[i];
+        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+        const TimeNs a = std::max({part.info.start, t_lo, from}), b = std::min({part.info.end, t_hi, to});
+        const std::int64_t k0 = floor_div(a - grid0, set.grid), k1 = std::min(hi, floor_div(b - grid0 + set.grid - 1, set.grid));
+        try {
+          const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
+          for (std::size_t j = 0; j < mission.params.size(); ++j) {
+            const std::size_t p = first_param[static_cast<std::size_t>(part.mission)] + j;
+            series.time.clear();
+            series.value.clear();
+            reader.read(mission.params[j].name, a, b, series);
+            samples += static_cast<std::int64_t>(series.size());
+            const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
+            const TimeNs start = grid0 + k0 * set.grid;
+            if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
+            else k::resample_mean(series.time, series.value, start, set.grid, out);
+          }
+        } catch (const IoError& err) {
+          if (job.common().on_error == OnError::fail) throw;
+          skipped.push_back({mission.name, part.info.file, err.what()});
+          for (std::size_t j = 0; j < mission.params.size(); ++j) {  // nothing of it is kept
+            auto& v = values[first_param[static_cast<std::size_t>(part.mission)] + j];
+            std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
+          }
+        }
+        progress.update(static_cast<std::int64_t>(i + 1));
+      }
+      progress.finish();
+    });
+
+    // A state parameter holds its last value until the next sample, across days and ranks.
+    {
+      ByteWriter w;
+      for (std::size_t p = 0; p < params.size(); ++p) {
+        if (params[p].kind != io::ParamKind::state) continue;
+        auto& v = values[p];
+        double held = NAN;
+        for (auto& x : v) {
+          if (std::isnan(x)) x = held;
+          else held = x;
+        }
+        w.put<double>(held);
+      }
+      const auto all = comm.allgather_bytes(w.take());
+      std::vector<ByteReader> readers;
+      for (int r = 0; r < me; ++r) readers.emplace_back(all[static_cast<std::size_t>(r)]);
+      for (std::size_t p = 0; p < params.size(); ++p) {
+        if (params[p].kind != io::ParamKind::state) continue;
+        double carry = NAN;
+        for (auto& rd : readers)
+          if (const double x = rd.get<double>(); !std::isnan(x)) carry = x;
+        for (auto& x : values[p]) {
+          if (!std::isnan(x)) break;
+          x = carry;
+        }
+      }
+    }
+    product.add_skipped(skipped);
+    total_samples = comm.allreduce_value<std::int64_t>(samples, ReduceOp::sum);
+    product.phase("read");
+
+    // 2. Transpose: parameter p's whole series goes to rank p % ranks, which bins it on its exact
+    // distribution and measures its autocorrelation.
+    comm.run_phase([&] {
+      std::vector<std::string> send(static_cast<std::size_t>(ranks));
+      for (std::int32_t p = 0; p < n_params; ++p) {
+        auto& out = send[static_cast<std::size_t>(owner(p))];
+        out.append(reinterpret_cast<const char*>(values[p].data()), values[p].size() * sizeof(double));
+        std::vector<double>().swap(values[p]);
+      }
+      const auto received = comm.alltoall_bytes(send);
+      send.clear();
+      std::vector<double> full(static_cast<std::size_t>(points)), sorted;
+      ByteWriter w;
+      for (std::size_t i = 0; i < owned.size(); ++i) {
+        const std::int32_t p = owned[i];
+        for (int r = 0; r < ranks; ++r) {
+          const std::int64_t n = slice[r + 1] - slice[r];
+          std::memcpy(full.data() + slice[r], received[static_cast<std::size_t>(r)].data() + i * n * sizeof(double),
+                      static_cast<std::size_t>(n) * sizeof(double));
+        }
+        sorted.clear();
+        for (double x : full)
+          if (!std::isnan(x)) sorted.push_back(x);
+        std::sort(sorted.begin(), sorted.end());
+        ParamSummary s;
+        s.present = static_cast<std::int64_t>(sorted.size());
+        std::vector<double> edges;
+        std::vector<double> distinct = sorted;
+        distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+        if (params[p].kind == io::ParamKind::state && static_cast<int>(distinct.size()) <= set.bins)
+          edges.assign(distinct.begin() + (distinct.empty() ? 0 : 1), distinct.end());  // one bin per value
+        else
+          edges = k::equal_frequency_edges(sorted, set.bins);
+        s.status = sorted.empty() ? Status::no_data : edges.empty() ? Status::constant : Status::ok;
+        if (s.status == Status::ok) {
+          s.bins = static_cast<int>(edges.size()) + 1;
+          codes[p].resize(static_cast<std::size_t>(points));
+          k::encode(full, edges, codes[p]);
+          s.rho = k::autocorrelation(codes[p], acf_lags);
+        }
+        w.put<std::int32_t>(p);
+        w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
+        w.put<std::int32_t>(s.bins);
+        w.put<std::int64_t>(s.present);
+        w.put(s.rho);
+        summary[p] = std::move(s);
+      }
+      for (const auto& bytes : comm.allgather_bytes(w.take())) {
+        ByteReader rd(bytes);
+        while (!rd.done()) {
+          const auto p = rd.get<std::int32_t>();
+          ParamSummary& s = summary[p];
+          s.status = static_cast<Status>(rd.get<std::uint8_t>());
+          s.bins = rd.get<std::int32_t>();
+          s.present = rd.get<std::int64_t>();
+          s.rho = rd.get_vector<double>();
+        }
+      }
+    });
+    product.phase("bin");
+    ByteWriter bw;
+    bw.put<std::int64_t>(total_samples);
+    bw.put<std::int64_t>(static_cast<std::int64_t>(skipped.size()));
+    for (const auto& sk : skipped) {
+      bw.put(sk.mission);
+      bw.put(sk.file);
+      bw.put(sk.reason);
+    }
+    for (const auto& sm : summary) {
+      bw.put<std::uint8_t>(static_cast<std::uint8_t>(sm.status));
+      bw.put<std::int32_t>(sm.bins);
+      bw.put<std::int64_t>(sm.present);
+      bw.put(sm.rho);
+    }
+    for (std::int32_t p : owned) bw.put(codes[p]);
+    checkpoints.save("bin-" + std::to_string(me), bw.take());
+  }
 
   // 3. The pairs, in tiles of parameters so that a contiguous run of them touches few
   // parameters; each rank takes one run and receives the codes it needs.
@@ -443,21 +522,6 @@ int run_dependency(const Job& job, const Comm& comm) {
 
   std::vector<PairResult> results;
   std::vector<double> small_p;  // the p-values up to alpha: the only ones Benjamini-Hochberg can keep
-  // Checkpoints of the pairs stage, the long one: each rank saves its run in pieces, keyed by
-  // everything the codes and tests depend on (job settings, input partitions, telemine
-  // version) and by the rank count, which sets the order of the pairs. Killed and run again on
-  // as many ranks, the job skips the pieces that had finished.
-  std::string key = std::string(version()) + "\n" + job.text() + "\n";
-  for (const auto& o : job.overrides())
-    if (o != "--quiet" && o.rfind("--output", 0) != 0) key += o + "\n";
-  for (const auto& part : plan.partitions) key += part.info.file + " " + part.info.checksum + "\n";
-  key += "ranks " + std::to_string(comm.size());
-  const Checkpoints checkpoints(job.common().output, "pairs-" + io::bytes_checksum(key).substr(8));
-  // Test hooks: smaller pieces and a pause after each, so that a job can be killed part-way.
-  const char* chunk_env = std::getenv("TELEMINE_TEST_PAIR_CHUNK");
-  const char* delay_env = std::getenv("TELEMINE_TEST_PAIR_DELAY_MS");
-  const std::int64_t chunk = chunk_env ? std::max(1, std::atoi(chunk_env)) : 65536;
-  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
   std::int64_t resumed_pairs = 0;
   comm.run_phase([&] {
     const auto xlogx = k::xlogx_table(points + 1);

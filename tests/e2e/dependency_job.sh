@@ -36,8 +36,8 @@ done
 pass "identical outputs at 1, 2, 3 and 4 ranks"
 
 # Killed part-way (kill -9 of one rank in the pairs stage) and run again on as many ranks: the
-# pieces of pairs that had finished are read back, and the outputs are identical to those of
-# an uninterrupted run.
+# read and bin stages and the pieces of pairs that had finished are read back, and the outputs
+# are identical to those of an uninterrupted run.
 TELEMINE_TEST_PAIR_CHUNK=10 TELEMINE_TEST_PAIR_DELAY_MS=300 \
   mp 2 run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
 job=$!
@@ -54,8 +54,9 @@ for f in pairs.csv top.csv graph.dot pairs.h5; do
 done
 resumed=$(grep -o '"pairs_resumed": [0-9]*' "$WORK/killed/product.json" | grep -o '[0-9]*$')
 [ "${resumed:-0}" -gt 0 ] || fail "nothing was resumed"
+grep -q '"read and bin (resumed)"' "$WORK/killed/product.json" || fail "the read and bin stages were not resumed"
 [ ! -e "$WORK/killed/.checkpoints" ] || fail "checkpoints left after success"
-pass "killed in the pairs stage and run again: $resumed pairs read back, identical outputs"
+pass "killed in the pairs stage and run again: codes and $resumed pairs read back, identical outputs"
 
 OUT="$WORK/all-2"
 [ "$(planted SYN1 | wc -l)" -ge 8 ] || fail "truth.json: $(planted SYN1)"
