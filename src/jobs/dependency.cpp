@@ -285,13 +285,7 @@ int run_dependency(const Job& job, const Comm& comm) {
       try {
         ByteReader rd(*saved);
         saved_samples = rd.get<std::int64_t>();
-        for (auto n = rd.get<std::int64_t>(); n > 0; --n) {
-          SkippedPartition sk;
-          sk.mission = rd.get_string();
-          sk.file = rd.get_string();
-          sk.reason = rd.get_string();
-          saved_skipped.push_back(std::move(sk));
-        }
+        saved_skipped = get_skipped(rd);
         for (auto& sm : saved_summary) {
           sm.status = static_cast<Status>(rd.get<std::uint8_t>());
           sm.bins = rd.get<std::int32_t>();
@@ -310,7 +304,7 @@ int run_dependency(const Job& job, const Comm& comm) {
       summary = std::move(saved_summary);
       skipped = std::move(saved_skipped);
       total_samples = saved_samples;
-      product.add_skipped(skipped);
+      product.add_skipped(gather_skipped(comm, skipped));
       product.phase("read and bin (resumed)");
     }
   }
@@ -387,7 +381,7 @@ int run_dependency(const Job& job, const Comm& comm) {
         }
       }
     }
-    product.add_skipped(skipped);
+    product.add_skipped(gather_skipped(comm, skipped));  // every rank's, listed by rank 0
     total_samples = comm.allreduce_value<std::int64_t>(samples, ReduceOp::sum);
     product.phase("read");
 
@@ -453,12 +447,7 @@ int run_dependency(const Job& job, const Comm& comm) {
     product.phase("bin");
     ByteWriter bw;
     bw.put<std::int64_t>(total_samples);
-    bw.put<std::int64_t>(static_cast<std::int64_t>(skipped.size()));
-    for (const auto& sk : skipped) {
-      bw.put(sk.mission);
-      bw.put(sk.file);
-      bw.put(sk.reason);
-    }
+    put_skipped(bw, skipped);
     for (const auto& sm : summary) {
       bw.put<std::uint8_t>(static_cast<std::uint8_t>(sm.status));
       bw.put<std::int32_t>(sm.bins);

@@ -323,7 +323,7 @@ int run_novelty(const Job& job, const Comm& comm) {
     progress.finish();
     for (int r = 0; r < ranks; ++r) send[static_cast<std::size_t>(r)] = out[static_cast<std::size_t>(r)].take();
   });
-  product.add_skipped(skipped);
+  product.add_skipped(gather_skipped(comm, skipped));  // every rank's, listed by rank 0
   std::map<std::pair<std::int32_t, std::int64_t>, std::vector<double>> blocks;  // (param, day)
   std::set<std::int64_t> days;
   comm.run_phase([&] {

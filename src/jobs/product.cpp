@@ -30,6 +30,38 @@ std::string completion_key(const Job& job, const Plan& plan, int ranks) {
 
 }  // namespace
 
+void put_skipped(ByteWriter& w, const std::vector<SkippedPartition>& skipped) {
+  w.put<std::uint64_t>(skipped.size());
+  for (const auto& s : skipped) {
+    w.put(s.mission);
+    w.put(s.file);
+    w.put(s.reason);
+  }
+}
+
+std::vector<SkippedPartition> get_skipped(ByteReader& r) {
+  std::vector<SkippedPartition> out;
+  for (auto n = r.get<std::uint64_t>(); n > 0; --n) {
+    SkippedPartition s;
+    s.mission = r.get_string();
+    s.file = r.get_string();
+    s.reason = r.get_string();
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<SkippedPartition> gather_skipped(const Comm& comm, const std::vector<SkippedPartition>& mine) {
+  ByteWriter w;
+  put_skipped(w, mine);
+  std::vector<SkippedPartition> all;
+  for (const auto& bytes : comm.gather_bytes(w.take())) {
+    ByteReader r(bytes);
+    for (auto& s : get_skipped(r)) all.push_back(std::move(s));
+  }
+  return all;
+}
+
 bool Product::complete(const Job& job, const Plan& plan, int ranks) {
   const fs::path dir = job.common().output;
   std::ifstream in(dir / ".complete");

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/serialize.hpp"
 #include "jobs/plan.hpp"
 
 namespace telemine {
@@ -27,6 +28,12 @@ struct SkippedPartition {
   std::string file;
   std::string reason;
 };
+
+/// A list of skipped partitions as bytes (for gathers and checkpoints), and back.
+void put_skipped(ByteWriter& w, const std::vector<SkippedPartition>& skipped);
+std::vector<SkippedPartition> get_skipped(ByteReader& r);
+/// Collective: every rank's skipped partitions, in rank order, on rank 0 (empty elsewhere).
+std::vector<SkippedPartition> gather_skipped(const Comm& comm, const std::vector<SkippedPartition>& mine);
 
 class Product {
  public:

@@ -314,27 +314,7 @@ int run_stats(const Job& job, const Comm& comm) {
 
   const std::int64_t total_samples = comm.allreduce_value(samples, ReduceOp::sum);
   const std::int64_t total_resumed = comm.allreduce_value(resumed, ReduceOp::sum);
-  {
-    ByteWriter sw;
-    sw.put<std::uint64_t>(skipped.size());
-    for (const auto& s : skipped) {
-      sw.put(s.mission);
-      sw.put(s.file);
-      sw.put(s.reason);
-    }
-    std::vector<SkippedPartition> all;
-    for (const auto& bytes : comm.gather_bytes(sw.take())) {
-      ByteReader rd(bytes);
-      for (auto n = rd.get<std::uint64_t>(); n > 0; --n) {
-        SkippedPartition s;
-        s.mission = rd.get_string();
-        s.file = rd.get_string();
-        s.reason = rd.get_string();
-        all.push_back(std::move(s));
-      }
-    }
-    product.add_skipped(std::move(all));
-  }
+  product.add_skipped(gather_skipped(comm, skipped));
   product.set_summary([&](io::JsonWriter& j) {
     j.field("bucket", format_duration(bucket));
     j.field("samples", total_samples);

@@ -124,8 +124,13 @@ part=$(find "$WORK/broken/SYN1" -name 'SYN1_2026-01-03.h5')
 head -c 3000 "$part" > "$part.cut" && mv "$part.cut" "$part"
 expect_fail 1 "SYN1_2026-01-03.h5" mp 3 dependency --archive "$WORK/broken" --mission SYN1 --grid 5min --output "$WORK/broken-out"
 [ ! -e "$WORK/broken-out/pairs.csv" ] || fail "a failed job published outputs"
+# The last day too: the last rank reads it, and rank 0 must still list it.
+last=$(find "$WORK/broken/SYN1" -name 'SYN1_2026-01-07.h5')
+head -c 3000 "$last" > "$last.cut" && mv "$last.cut" "$last"
 mp 3 dependency --archive "$WORK/broken" --mission SYN1 --grid 5min --output "$WORK/skipped" --on-error=skip --quiet > /dev/null
-grep -q '"file": "2026/01/SYN1_2026-01-03.h5"' "$WORK/skipped/product.json" || fail "skipped partition not listed"
+for day in 03 07; do
+  grep -q "\"file\": \"2026/01/SYN1_2026-01-$day.h5\"" "$WORK/skipped/product.json" || fail "skipped partition of day $day not listed"
+done
 pass "corrupt partitions"
 
 # A constant parameter and one without data in range are reported and skipped.

@@ -66,6 +66,15 @@ mp 2 novelty --archive "$WORK/archive" --mission SYN1 --params 'POWER_*' --model
 [ "$(ls "$WORK/win/models" | wc -l)" -eq 3 ] || fail "window model: one per parameter"
 pass "data-parallel model and window model"
 
+# A corrupt partition is skipped and listed with on-error = skip, whichever rank read it.
+cp -r "$WORK/archive" "$WORK/broken"
+last=$(find "$WORK/broken/SYN1" -name 'SYN1_2026-01-07.h5')
+head -c 3000 "$last" > "$last.cut" && mv "$last.cut" "$last"
+mp 3 novelty --archive "$WORK/broken" --mission SYN1 --period 1h --epochs 5 --train-to 2026-01-05 \
+  --on-error=skip --output "$WORK/skipped" --quiet > /dev/null
+grep -q '"file": "2026/01/SYN1_2026-01-07.h5"' "$WORK/skipped/product.json" || fail "skipped partition not listed"
+pass "a corrupt partition skipped and listed"
+
 # Bad keys and inputs.
 base=(novelty --archive "$WORK/archive" --mission SYN1 --output "$WORK/bad")
 expect_fail 2 "key 'novelty.period': must divide one day" tm "${base[@]}" --period 7min
