@@ -14,6 +14,15 @@
 
 namespace telemine::io {
 
+void append_number(std::string& line, double v) {
+  if (std::isnan(v)) {
+    line += "nan";
+    return;
+  }
+  char buf[32];
+  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
 namespace fs = std::filesystem;
 
 namespace {

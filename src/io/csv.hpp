@@ -9,10 +9,15 @@
 /// `\r\n` line ends are accepted. Quoted fields (RFC 4180) are accepted for parameter names.
 
 #include <filesystem>
+#include <string>
 
 #include "io/ingest.hpp"
 
 namespace telemine::io {
+
+/// Appends `v` to a CSV line as the shortest text that parses back to the same double, or
+/// `nan` for an invalid value.
+void append_number(std::string& line, double v);
 
 /// Throws IoError `FILE:LINE: <what is wrong>` on the first malformed line.
 IngestBatch read_csv_long(const std::filesystem::path& file);

@@ -131,14 +131,24 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+namespace {
+
+// Writes `text` to `path`; errors name `shown` (the file the caller is making).
+void write_text(const std::filesystem::path& path, std::string_view text, const std::filesystem::path& shown) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr) throw IoError(shown.string() + ": cannot create: " + std::strerror(errno));
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw IoError(shown.string() + ": cannot write (disk full?)");
+}
+
+}  // namespace
+
+void write_file(const std::filesystem::path& file, std::string_view text) { write_text(file, text, file); }
+
 void write_file_atomically(const std::filesystem::path& file, std::string_view text) {
   const auto tmp = temporary_name(file);
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  const bool closed = std::fclose(f) == 0;
   try {
-    if (!ok || !closed) throw IoError(file.string() + ": cannot write (disk full?)");
+    write_text(tmp, text, file);
     fsync_file(tmp);
     rename_durably(tmp, file);
   } catch (...) {

@@ -50,5 +50,8 @@ std::string json_quote(std::string_view text);
 
 /// Writes text to `file` atomically (temporary name, fsync, rename).
 void write_file_atomically(const std::filesystem::path& file, std::string_view text);
+/// Writes text to `file` as it is (a staged output, renamed into place later); IoError names
+/// the file when it cannot be created or written.
+void write_file(const std::filesystem::path& file, std::string_view text);
 
 }  // namespace telemine::io

@@ -19,6 +19,7 @@
 #include "core/serialize.hpp"
 #include "core/time.hpp"
 #include "io/archive.hpp"
+#include "io/csv.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
 #include "jobs/checkpoint.hpp"
@@ -159,22 +160,6 @@ std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs 
   return begin;
 }
 
-void put_number(std::string& line, double v) {
-  if (std::isnan(v)) {
-    line += "nan";
-    return;
-  }
-  char buf[32];
-  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-
-void write_text(const std::filesystem::path& file, const std::string& text) {
-  std::FILE* f = std::fopen(file.c_str(), "wb");
-  if (!f) throw IoError(file.string() + ": cannot create");
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok) throw IoError(file.string() + ": cannot write (disk full?)");
-}
-
 std::string dot_quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -251,12 +236,7 @@ int run_dependency(const Job& job, const Comm& comm) {
   // parameter and the order of the pairs. Killed and run again on as many ranks, the job skips
   // the read and bin stages when every rank has its result, and the pieces of pairs that had
   // finished.
-  std::string key = std::string(version()) + "\n" + job.text() + "\n";
-  for (const auto& o : job.overrides())
-    if (o != "--quiet" && o.rfind("--output", 0) != 0) key += o + "\n";
-  for (const auto& part : plan.partitions) key += part.info.file + " " + part.info.checksum + "\n";
-  key += "ranks " + std::to_string(comm.size());
-  const Checkpoints checkpoints(job.common().output, "pairs-" + io::bytes_checksum(key).substr(8));
+  const Checkpoints checkpoints(job.common().output, "pairs-" + job_key(job, plan, comm.size()).substr(8));
   // Test hooks: smaller pieces and a pause after each, so that a job can be killed part-way.
   const char* chunk_env = std::getenv("TELEMINE_TEST_PAIR_CHUNK");
   const char* delay_env = std::getenv("TELEMINE_TEST_PAIR_DELAY_MS");
@@ -598,21 +578,21 @@ int run_dependency(const Job& job, const Comm& comm) {
     const double grid_s = static_cast<double>(set.grid) / kSecond;
     auto lag_seconds = [&](std::int64_t lag) {
       std::string s;
-      put_number(s, static_cast<double>(lag) * grid_s);
+      io::append_number(s, static_cast<double>(lag) * grid_s);
       return s;
     };
 
     std::string csv = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
     for (const auto& r : all) {
       csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag) + ",";
-      put_number(csv, r.mi);
+      io::append_number(csv, r.mi);
       csv += ",";
-      put_number(csv, r.nmi);
+      io::append_number(csv, r.nmi);
       csv += ",";
-      put_number(csv, r.score);
+      io::append_number(csv, r.score);
       csv += r.significant ? ",1\n" : ",0\n";
     }
-    write_text(product.staging("pairs.csv"), csv);
+    io::write_file(product.staging("pairs.csv"), csv);
 
     // Each parameter's strongest significant partners, with the lag seen from that parameter.
     std::vector<std::vector<std::pair<const PairResult*, bool>>> partners(params.size());
@@ -628,15 +608,15 @@ int run_dependency(const Job& job, const Comm& comm) {
         if (++rank > set.top) break;
         top += name(p) + "," + std::to_string(rank) + "," + name(flipped ? r->a : r->b) + "," +
                lag_seconds(flipped ? -r->lag : r->lag) + ",";
-        put_number(top, r->mi);
+        io::append_number(top, r->mi);
         top += ",";
-        put_number(top, r->nmi);
+        io::append_number(top, r->nmi);
         top += ",";
-        put_number(top, r->score);
+        io::append_number(top, r->score);
         top += "\n";
       }
     }
-    write_text(product.staging("top.csv"), top);
+    io::write_file(product.staging("top.csv"), top);
 
     // Significant pairs; an arrow from the leader to the follower when the dependence is lagged.
     std::string dot = "digraph dependencies {\n  node [shape=box];\n";
@@ -646,11 +626,11 @@ int run_dependency(const Job& job, const Comm& comm) {
       dot += "  " + dot_quote(name(lead_b ? r.b : r.a)) + " -> " + dot_quote(name(lead_b ? r.a : r.b)) + " [";
       dot += r.lag == 0 ? "dir=none, " : "label=\"" + lag_seconds(std::abs(r.lag)) + " s\", ";
       std::string w;
-      put_number(w, 1 + 4 * r.nmi);
+      io::append_number(w, 1 + 4 * r.nmi);
       dot += "penwidth=" + w + "];\n";
     }
     dot += "}\n";
-    write_text(product.staging("graph.dot"), dot);
+    io::write_file(product.staging("graph.dot"), dot);
 
     if (set.mode == Mode::all) {
       const auto n = static_cast<std::size_t>(n_params);

@@ -17,6 +17,7 @@
 #include "core/serialize.hpp"
 #include "core/time.hpp"
 #include "io/archive.hpp"
+#include "io/csv.hpp"
 #include "io/fs.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
@@ -166,15 +167,6 @@ double threshold_of(const Settings& s, std::span<const double> reference, std::s
   const double n = static_cast<double>(std::max<std::size_t>(1, params));
   if (s.method == "quantile") return k::quantile_threshold(reference, 1 - (1 - s.method_value) / n);
   return k::pot_threshold(reference, s.method_value / n);
-}
-
-void put_number(std::string& line, double v) {
-  if (std::isnan(v)) {
-    line += "nan";
-    return;
-  }
-  char buf[32];
-  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
 // A novel row, sent to rank 0 to be merged into intervals.
@@ -843,14 +835,11 @@ int run_novelty(const Job& job, const Comm& comm) {
     std::string csv = "mission,param,start,end,score,contributors\n";
     for (const auto& d : detections) {
       csv += d.mission + "," + d.param + "," + format_time(d.start) + "," + format_time(d.end) + ",";
-      put_number(csv, d.score);
+      io::append_number(csv, d.score);
       csv += "," + d.contributors + "\n";
     }
     n_detections = static_cast<std::int64_t>(detections.size());
-    std::FILE* f = std::fopen(product.staging("detections.csv").c_str(), "wb");
-    if (!f) throw IoError(product.staging("detections.csv").string() + ": cannot create");
-    const bool ok = std::fwrite(csv.data(), 1, csv.size(), f) == csv.size();
-    if (std::fclose(f) != 0 || !ok) throw IoError(product.staging("detections.csv").string() + ": cannot write (disk full?)");
+    io::write_file(product.staging("detections.csv"), csv);
   });
   product.phase("detect");
 

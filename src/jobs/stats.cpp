@@ -18,6 +18,7 @@
 #include "core/progress.hpp"
 #include "core/serialize.hpp"
 #include "io/archive.hpp"
+#include "io/csv.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
 #include "jobs/checkpoint.hpp"
@@ -115,15 +116,6 @@ std::vector<std::vector<BucketStats>> settle_boundaries(std::vector<ParamBuckets
     }
   }
   return out;
-}
-
-void put_number(std::string& line, double v) {
-  if (std::isnan(v)) {
-    line += "nan";
-    return;
-  }
-  char buf[32];
-  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
 }  // namespace
@@ -297,10 +289,10 @@ int run_stats(const Job& job, const Comm& comm) {
             text.append(tbuf, format_time(b.start, tbuf));
             text += ',' + std::to_string(b.count) + ',' + std::to_string(b.nan_count) + ',';
             for (double v : {kernels::min_of(b), kernels::max_of(b), kernels::mean_of(b), kernels::sample_std(b), b.first}) {
-              put_number(text, v);
+              io::append_number(text, v);
               text += ',';
             }
-            put_number(text, b.last);
+            io::append_number(text, b.last);
             text += '\n';
             if (text.size() > (1 << 20)) {
               ok = ok && std::fwrite(text.data(), 1, text.size(), f) == text.size();

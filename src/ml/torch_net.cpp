@@ -47,18 +47,13 @@ std::vector<std::string> split_lines(const std::string& text) {
   return out;
 }
 
-// The network and what rebuilds it (layer sizes).
-struct Impl {
-  int inputs = 0;
-  std::vector<int> hidden;
-  torch::nn::Sequential net{nullptr};
-};
-
+// The network and its layer sizes (what rebuilds it from a file).
 class TorchNet final : public detail::Net {
  public:
-  explicit TorchNet(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-  int inputs() const noexcept override { return impl_->inputs; }
-  const std::vector<int>& hidden() const noexcept override { return impl_->hidden; }
+  TorchNet(int inputs, std::vector<int> hidden) : inputs_(inputs), hidden_(std::move(hidden)), net_(build(inputs_, hidden_)) {}
+  int inputs() const noexcept override { return inputs_; }
+  const std::vector<int>& hidden() const noexcept override { return hidden_; }
+  torch::nn::Sequential& net() noexcept { return net_; }
   TrainReport train(std::span<const float> rows, const TrainOptions& options, const Reduce& reduce) override;
   void errors(std::span<const float> rows, std::span<float> out) const override;
   std::vector<float> flat_weights() const override;
@@ -66,19 +61,21 @@ class TorchNet final : public detail::Net {
             const std::map<std::string, std::string>& texts) const override;
 
  private:
-  std::unique_ptr<Impl> impl_;
+  int inputs_;
+  std::vector<int> hidden_;
+  mutable torch::nn::Sequential net_;  // scoring (const) runs forward, which Torch does not mark const
 };
 
 TrainReport TorchNet::train(std::span<const float> rows, const TrainOptions& options, const Reduce& reduce) {
   const auto t0 = std::chrono::steady_clock::now();
-  const int inputs = impl_->inputs;
+  const int inputs = inputs_;
   const auto n_local = static_cast<std::int64_t>(rows.size()) / inputs;
   const int ranks = reduce.ranks, me = reduce.rank;
   TrainReport report;
   report.rows = reduce.global_rows;
   if (report.rows == 0) return report;
 
-  auto& net = impl_->net;
+  auto& net = net_;
   torch::NoGradGuard no_grad;
   const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()), {n_local, inputs}, torch::kFloat32);
   // Every weight a view into one flat tensor, every gradient a view into another (with two
@@ -196,21 +193,21 @@ TrainReport TorchNet::train(std::span<const float> rows, const TrainOptions& opt
 
 void TorchNet::errors(std::span<const float> rows, std::span<float> out) const {
   torch::NoGradGuard no_grad;
-  impl_->net->eval();
-  const int inputs = impl_->inputs;
+  net_->eval();
+  const int inputs = inputs_;
   const auto n = static_cast<std::int64_t>(rows.size()) / inputs;
   constexpr std::int64_t kChunk = 16384;
   for (std::int64_t b = 0; b < n; b += kChunk) {
     const std::int64_t m = std::min(kChunk, n - b);
     const torch::Tensor x = torch::from_blob(const_cast<float*>(rows.data()) + b * inputs, {m, inputs}, torch::kFloat32);
-    const torch::Tensor e = (impl_->net->forward(x) - x).pow(2).contiguous();
+    const torch::Tensor e = (net_->forward(x) - x).pow(2).contiguous();
     std::memcpy(out.data() + b * inputs, e.data_ptr<float>(), static_cast<std::size_t>(m * inputs) * sizeof(float));
   }
 }
 
 std::vector<float> TorchNet::flat_weights() const {
   std::vector<float> out;
-  for (const auto& p : impl_->net->parameters()) {
+  for (const auto& p : net_->parameters()) {
     const torch::Tensor c = p.detach().contiguous();
     out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   }
@@ -222,9 +219,9 @@ void TorchNet::save(const std::filesystem::path& file, const std::map<std::strin
   const std::filesystem::path tmp = file.string() + ".partial";
   try {
     torch::serialize::OutputArchive ar;
-    impl_->net->save(ar);
-    ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(impl_->inputs)));
-    ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(impl_->hidden.begin(), impl_->hidden.end())));
+    net_->save(ar);
+    ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(inputs_)));
+    ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(hidden_.begin(), hidden_.end())));
     std::vector<std::string> number_keys, text_keys;
     for (const auto& [k, v] : numbers) {
       ar.write("n." + k, torch::tensor(v, torch::kFloat64));
@@ -255,13 +252,13 @@ std::unique_ptr<detail::Net> load_net(const std::filesystem::path& file, std::ma
       ar.read(key, t);
       return t;
     };
-    auto impl = std::make_unique<Impl>();
-    impl->inputs = static_cast<int>(read("telemine.inputs").item<std::int64_t>());
-    const torch::Tensor hidden = read("telemine.hidden");
-    for (std::int64_t i = 0; i < hidden.numel(); ++i) impl->hidden.push_back(static_cast<int>(hidden[i].item<std::int64_t>()));
-    impl->net = build(impl->inputs, impl->hidden);
-    impl->net->load(ar);
-    impl->net->eval();
+    const int inputs = static_cast<int>(read("telemine.inputs").item<std::int64_t>());
+    const torch::Tensor sizes = read("telemine.hidden");
+    std::vector<int> hidden;
+    for (std::int64_t i = 0; i < sizes.numel(); ++i) hidden.push_back(static_cast<int>(sizes[i].item<std::int64_t>()));
+    auto net = std::make_unique<TorchNet>(inputs, std::move(hidden));
+    net->net()->load(ar);
+    net->net()->eval();
     c10::IValue v;
     ar.read("telemine.numbers", v);
     for (const auto& k : split_lines(v.toStringRef())) {
@@ -274,7 +271,7 @@ std::unique_ptr<detail::Net> load_net(const std::filesystem::path& file, std::ma
       ar.read("t." + k, s);
       texts[k] = s.toStringRef();
     }
-    return std::make_unique<TorchNet>(std::move(impl));
+    return net;
   } catch (const c10::Error& e) {
     throw IoError(file.string() + ": not a telemine model (" + e.what_without_backtrace() + ")");
   }
@@ -292,12 +289,8 @@ void set_torch_threads(int threads) {
 }
 
 std::unique_ptr<detail::Net> create_net(int inputs, const std::vector<int>& hidden, std::uint64_t seed) {
-  auto impl = std::make_unique<Impl>();
-  impl->inputs = inputs;
-  impl->hidden = hidden;
   torch::manual_seed(seed);  // the initial weights: the same on every rank
-  impl->net = build(inputs, impl->hidden);
-  return std::make_unique<TorchNet>(std::move(impl));
+  return std::make_unique<TorchNet>(inputs, hidden);
 }
 
 class TorchBackend final : public detail::Backend {
