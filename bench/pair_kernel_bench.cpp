@@ -1,7 +1,8 @@
 // Question: how many pair-samples per second does the joint-count kernel of the dependency
 // finder reach (one pair-sample: one grid point of one pair at one lag), against the obvious
-// single-histogram loop? 16 x 16 bins, autocorrelated codes (telemetry repeats its bin for long
-// runs), 1 and 2 threads, median of 7.
+// single-histogram loop? Three forms: one pair a pass, two pairs sharing a parameter (the job
+// at several lags), a triple's three pairs (the job's all-pairs mode at lag 0). 16 x 16 bins,
+// autocorrelated codes (telemetry repeats its bin for long runs), 1 and 2 threads, median of 7.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -21,23 +22,23 @@ void obvious(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, s
     if (a[t] != kMissing && b[t] != kMissing) ++counts[a[t] * 16 + b[t]];
 }
 
+// Median G pair-samples/s of kernel(u) for u < units, each unit counting `pair_samples`, the
+// units dealt round-robin to `threads` threads.
 template <class F>
-double rate(int threads, const std::vector<std::vector<std::uint8_t>>& series, F kernel) {
+double rate(int threads, std::size_t units, std::size_t pair_samples, F kernel) {
   std::vector<double> times;
-  const std::size_t n = series[0].size(), pairs = series.size() / 2;
   for (int rep = 0; rep < 7; ++rep) {
     const auto t0 = std::chrono::steady_clock::now();
     std::vector<std::thread> pool;
     for (int k = 0; k < threads; ++k)
       pool.emplace_back([&, k] {
-        std::vector<std::int64_t> counts(256);
-        for (std::size_t p = k; p < pairs; p += threads) kernel(series[2 * p], series[2 * p + 1], counts);
+        for (std::size_t u = k; u < units; u += threads) kernel(u);
       });
     for (auto& th : pool) th.join();
     times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   std::sort(times.begin(), times.end());
-  return static_cast<double>(n * pairs) / times[3] / 1e9;
+  return static_cast<double>(units * pair_samples) / times[3] / 1e9;
 }
 
 }  // namespace
@@ -60,15 +61,41 @@ int main(int argc, char** argv) {
     for (const auto& s : series) std::fwrite(s.data(), 1, s.size(), f);
     std::fclose(f);
   }
-  auto ours = [](auto& a, auto& b, auto& counts) { joint_counts(a, b, 16, 16, 0, counts); };
-  auto peer = [](auto& a, auto& b, auto& counts) { obvious(a, b, counts); };
-  const double o1 = rate(1, series, ours), o2 = rate(2, series, ours), p1 = rate(1, series, peer), p2 = rate(2, series, peer);
+  // One pair a pass and the obvious loop count (s[2p], s[2p+1]), p < 100; two pairs a pass the
+  // couples (s[4q], s[4q+1]), (s[4q], s[4q+3]); three pairs a pass every pair of (s[3g], s[3g+1],
+  // s[3g+2]). The same kind of codes throughout.
+  auto one = [&](std::size_t p) {
+    std::vector<std::int64_t> counts(256);
+    joint_counts(series[2 * p], series[2 * p + 1], 16, 16, 0, counts);
+  };
+  auto peer = [&](std::size_t p) {
+    std::vector<std::int64_t> counts(256);
+    obvious(series[2 * p], series[2 * p + 1], counts);
+  };
+  auto two = [&](std::size_t q) {
+    std::vector<std::int64_t> ab(256), ac(256);
+    joint_counts_two(series[4 * q], series[4 * q + 1], series[4 * q + 3], 16, 16, 16, 0, ab, ac);
+  };
+  auto three = [&](std::size_t g) {
+    std::vector<std::int64_t> ab(256), ac(256), bc(256);
+    joint_counts_three(series[3 * g], series[3 * g + 1], series[3 * g + 2], 16, 16, 16, ab, ac, bc);
+  };
   std::printf("joint counts, 16x16 bins, 100 pairs x 100,000 points, G pair-samples/s (median of 7)\n");
-  std::printf("autocorrelated codes: telemine 1T %.2f  2T %.2f   obvious loop 1T %.2f  2T %.2f   ratio %.1fx\n", o1, o2, p1, p2, o2 / p2);
+  std::printf("%-22s %-20s %-20s %-20s %-20s %s\n", "", "three pairs a pass", "two pairs a pass", "one pair a pass",
+              "obvious loop", "ratios to one pair a pass and to the obvious loop (2 threads)");
+  auto report = [&](const char* codes) {
+    const double t1 = rate(1, count / 3, 3 * n, three), t2 = rate(2, count / 3, 3 * n, three);
+    const double w1 = rate(1, count / 4, 2 * n, two), w2 = rate(2, count / 4, 2 * n, two);
+    const double o1 = rate(1, count / 2, n, one), o2 = rate(2, count / 2, n, one);
+    const double p1 = rate(1, count / 2, n, peer), p2 = rate(2, count / 2, n, peer);
+    std::printf("%-22s 1T %5.2f  2T %5.2f   1T %5.2f  2T %5.2f   1T %5.2f  2T %5.2f   1T %5.2f  2T %5.2f   "
+                "three %.2fx %.2fx  two %.2fx %.2fx\n",
+                codes, t1, t2, w1, w2, o1, o2, p1, p2, t2 / o2, t2 / p2, w2 / o2, w2 / p2);
+  };
+  report("autocorrelated codes:");
   // The same on i.i.d. codes (no missing): the obvious loop's best case, with no runs of one cell.
   for (auto& s : series)
     for (auto& c : s) c = static_cast<std::uint8_t>(rng() % 16);
-  const double u1 = rate(1, series, ours), u2 = rate(2, series, ours), q1 = rate(1, series, peer), q2 = rate(2, series, peer);
-  std::printf("i.i.d. codes:         telemine 1T %.2f  2T %.2f   obvious loop 1T %.2f  2T %.2f   ratio %.1fx\n", u1, u2, q1, q2, u2 / q2);
+  report("i.i.d. codes:");
   return 0;
 }

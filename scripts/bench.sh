@@ -100,7 +100,7 @@ if [ ! -f "$D/dep2000/SYN1/catalog.h5" ]; then
 fi
 rm -rf "$D/dep-out"
 t=$(wall "${MPI[@]}" -np 2 "$B/telemine" dependency --archive "$D/dep2000" --mission SYN1 --grid 1min --output "$D/dep-out" --quiet)
-printf 'whole job (one run, about 90 s): %.1f s; phases (s): %s\n' "$t" \
+printf 'whole job (one run, about 60 s): %.1f s; phases (s): %s\n' "$t" \
   "$(sed -n '/"timings_seconds"/,/}/p' "$D/dep-out/product.json" | grep -o '"[a-z]*": [0-9.]*' | tr -d '"' | paste -sd' ')"
 
 echo

@@ -1,6 +1,7 @@
 #include "jobs/dependency.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <charconv>
 #include <cmath>
@@ -8,6 +9,8 @@
 #include <cstring>
 #include <tuple>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <thread>
 #include <string>
 #include <vector>
@@ -132,6 +135,29 @@ struct PairResult {
   std::int64_t lag = 0;  ///< grid steps: b follows a by lag
   double mi = 0, nmi = 0, score = 0, p = 1;
   bool significant = false;
+};
+
+// One pair's measures over its lags: keeps the strongest (ties to the shortest lag) and the
+// p-values that Benjamini-Hochberg may keep.
+struct PairBest {
+  PairResult result;
+  int bins_a, bins_b;
+  double inflation;
+  bool any = false;
+  PairBest(std::int32_t a, std::int32_t b, int bins_a_, int bins_b_, double inflation_)
+      : result{a, b}, bins_a(bins_a_), bins_b(bins_b_), inflation(inflation_) {}
+  void add(std::int64_t lag, std::span<const std::int64_t> counts, std::span<const double> xlogx, double alpha,
+           std::vector<double>& small_p) {
+    const auto m = kernels::measure_pair(counts, bins_a, bins_b, inflation, xlogx);
+    if (m.significance.p <= alpha) small_p.push_back(m.significance.p);
+    if (any && !(m.mi.mi > result.mi || (m.mi.mi == result.mi && std::abs(lag) < std::abs(result.lag)))) return;
+    result.lag = lag;
+    result.mi = m.mi.mi;
+    result.nmi = m.mi.nmi;
+    result.p = m.significance.p;
+    result.score = m.significance.score;
+    any = true;
+  }
 };
 
 // Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
@@ -439,25 +465,53 @@ int run_dependency(const Job& job, const Comm& comm) {
   }
 
   // 3. The pairs, in tiles of parameters so that a contiguous run of them touches few
-  // parameters; each rank takes one run and receives the codes it needs.
-  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
-  for (std::int32_t a = 0; a < n_params; ++a) {
-    if (!side_a[a] || summary[a].status != Status::ok) continue;
-    for (std::int32_t b = 0; b < n_params; ++b) {
-      if (b == a || !side_b[b] || summary[b].status != Status::ok) continue;
-      // all: each unordered pair once; one/sets: a from the first side, each unordered pair once.
-      if (set.mode == Mode::all && b < a) continue;
-      if (set.mode != Mode::all && side_a[b] && side_b[a] && b < a) continue;
-      pairs.emplace_back(a, b);
-    }
-  }
+  // parameters; each rank takes one run and receives the codes it needs. All pairs at lag 0 are
+  // listed by Steiner triples, (x, y), (x, z), (y, z) in a row: one pass counts all three.
   const std::int32_t tiles = std::max(1, static_cast<int>(std::lround(std::sqrt(2.0 * ranks))));
-  const std::int32_t tile = (n_params + tiles - 1) / std::max(1, tiles);
-  std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
-    const auto tx = std::make_pair(x.first / std::max(1, tile), x.second / std::max(1, tile));
-    const auto ty = std::make_pair(y.first / std::max(1, tile), y.second / std::max(1, tile));
-    return tx != ty ? tx < ty : x < y;
-  });
+  const std::int32_t tile = std::max<std::int32_t>(1, (n_params + tiles - 1) / std::max(1, tiles));
+  auto by_tiles = [&](const auto& x, const auto& y) {  // pairs or triples of parameters
+    auto key = [&](const auto& t) {
+      std::array<std::int32_t, 6> k{};
+      for (std::size_t m = 0; m < t.size(); ++m) k[m] = t[m] / tile, k[3 + m] = t[m];
+      return k;
+    };
+    return key(x) < key(y);
+  };
+  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
+  const bool triples = set.mode == Mode::all && lags.size() == 1 && lags[0] == 0;
+  if (triples) {
+    std::vector<std::int32_t> ok;
+    for (std::int32_t p = 0; p < n_params; ++p)
+      if (side_a[p] && summary[p].status == Status::ok) ok.push_back(p);
+    std::vector<std::pair<std::int32_t, std::int32_t>> rest;
+    auto sts = k::steiner_triples(static_cast<std::int32_t>(ok.size()), rest);
+    for (auto& t : sts)
+      for (auto& x : t) x = ok[static_cast<std::size_t>(x)];  // ok is ascending: stays sorted
+    std::sort(sts.begin(), sts.end(), by_tiles);
+    std::vector<std::array<std::int32_t, 2>> left;
+    for (const auto& [x, y] : rest) left.push_back({ok[static_cast<std::size_t>(x)], ok[static_cast<std::size_t>(y)]});
+    std::sort(left.begin(), left.end(), by_tiles);
+    for (const auto& t : sts) {
+      pairs.emplace_back(t[0], t[1]);
+      pairs.emplace_back(t[0], t[2]);
+      pairs.emplace_back(t[1], t[2]);
+    }
+    for (const auto& t : left) pairs.emplace_back(t[0], t[1]);
+  } else {
+    for (std::int32_t a = 0; a < n_params; ++a) {
+      if (!side_a[a] || summary[a].status != Status::ok) continue;
+      for (std::int32_t b = 0; b < n_params; ++b) {
+        if (b == a || !side_b[b] || summary[b].status != Status::ok) continue;
+        // all: each unordered pair once; one/sets: a from the first side, each unordered pair once.
+        if (set.mode == Mode::all && b < a) continue;
+        if (set.mode != Mode::all && side_a[b] && side_b[a] && b < a) continue;
+        pairs.emplace_back(a, b);
+      }
+    }
+    std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
+      return by_tiles(std::array{x.first, x.second}, std::array{y.first, y.second});
+    });
+  }
   const auto n_pairs = static_cast<std::int64_t>(pairs.size());
   auto run_begin = [&](int r) { return n_pairs * r / ranks; };
   auto needs = [&](int r) {
@@ -496,7 +550,7 @@ int run_dependency(const Job& job, const Comm& comm) {
     const auto xlogx = k::xlogx_table(points + 1);
     const auto b0 = run_begin(me), b1 = run_begin(me + 1);
     Progress progress(comm, "pairs", b1 - b0, "pairs", job.progress());
-    std::vector<std::int64_t> counts;
+    std::array<std::vector<std::int64_t>, 3> tables;  // joint counts of the pairs in one pass
     for (auto c0 = b0; c0 < b1; c0 += chunk) {
       const auto c1 = std::min(b1, c0 + chunk);
       const std::string piece = std::to_string(c0) + "-" + std::to_string(c1);
@@ -513,29 +567,35 @@ int run_dependency(const Job& job, const Comm& comm) {
         }
       }
       const std::size_t r0 = results.size(), p0 = small_p.size();
-      for (auto i = c0; i < c1; ++i) {
-        const auto [a, b] = pairs[i];
-        const ParamSummary &sa = summary[a], &sb = summary[b];
-        const double inflation = k::variance_inflation(acf_lags, sa.rho, sb.rho);
-        PairResult best{a, b};
-        bool first = true;
-        for (const std::int64_t lag : lags) {
-          counts.assign(static_cast<std::size_t>(sa.bins * sb.bins), 0);
-          k::joint_counts(codes[a], codes[b], sa.bins, sb.bins, lag, counts);
-          const auto m = k::measure_pair(counts, sa.bins, sb.bins, inflation, xlogx);
-          if (m.significance.p <= set.alpha) small_p.push_back(m.significance.p);
-          // The lag reported is the strongest; ties go to the shortest lag.
-          if (first || m.mi.mi > best.mi || (m.mi.mi == best.mi && std::abs(lag) < std::abs(best.lag))) {
-            best.lag = lag;
-            best.mi = m.mi.mi;
-            best.nmi = m.mi.nmi;
-            best.p = m.significance.p;
-            best.score = m.significance.score;
-            first = false;
-          }
+      for (auto i = c0; i < c1;) {
+        // A Steiner triple's three pairs in a row are counted in one pass (joint_counts_three),
+        // and so are two pairs in a row that share their first parameter (joint_counts_two):
+        // the same counts as one pair at a time.
+        const bool two = i + 1 < c1 && pairs[i + 1].first == pairs[i].first;
+        const bool three = triples && two && i + 2 < c1 &&
+                           pairs[i + 2] == std::make_pair(pairs[i].second, pairs[i + 1].second);
+        const int n = three ? 3 : two ? 2 : 1;
+        std::array<std::optional<PairBest>, 3> best;
+        for (int m = 0; m < n; ++m) {
+          const auto [a, b] = pairs[i + m];
+          best[m].emplace(a, b, summary[a].bins, summary[b].bins,
+                          k::variance_inflation(acf_lags, summary[a].rho, summary[b].rho));
         }
-        results.push_back(best);
-        if ((i - b0) % 256 == 0) progress.update(i - b0);
+        const std::int32_t x = pairs[i].first, y = pairs[i].second, z = two ? pairs[i + 1].second : -1;
+        const int bx = summary[x].bins, by = summary[y].bins, bz = two ? summary[z].bins : 0;
+        for (const std::int64_t lag : lags) {  // three: lag 0 only
+          for (int m = 0; m < n; ++m) tables[m].assign(static_cast<std::size_t>(best[m]->bins_a * best[m]->bins_b), 0);
+          if (three)
+            k::joint_counts_three(codes[x], codes[y], codes[z], bx, by, bz, tables[0], tables[1], tables[2]);
+          else if (two)
+            k::joint_counts_two(codes[x], codes[y], codes[z], bx, by, bz, lag, tables[0], tables[1]);
+          else
+            k::joint_counts(codes[x], codes[y], bx, by, lag, tables[0]);
+          for (int m = 0; m < n; ++m) best[m]->add(lag, tables[m], xlogx, set.alpha, small_p);
+        }
+        for (int m = 0; m < n; ++m) results.push_back(best[m]->result);
+        if ((i - b0) / 256 != (i + n - b0) / 256) progress.update(i - b0);
+        i += n;
       }
       ByteWriter cw;
       cw.put(std::span<const PairResult>(results.data() + r0, results.size() - r0));

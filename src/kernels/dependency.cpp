@@ -133,7 +133,98 @@ void joint_counts_wide(const std::uint8_t* a, const std::uint8_t* b, std::int64_
   }
 }
 
+// Two pairs sharing a: each point's cell is (a, b, c) in a 17 x 17 x 17 table, where 16 is
+// "missing" (255 clamped), so one increment counts a point of both pairs without a branch, and
+// the two tables are its margins over the present cells. The cells are computed 16 at a time in
+// vector registers (x*289 + y*17 + z in 16-bit lanes); even and odd points go to two tables of
+// 16-bit counters (a run of one cell alternates between them, and both fit in L1), added into
+// the margins every 2 x 65,535 points before they can overflow.
+// With `bc` (at lag 0) the table gives the third pair too: three pair-samples an increment.
+void joint_counts_triples(const std::uint8_t* a, const std::uint8_t* b, const std::uint8_t* c, std::int64_t n,
+                          int bins_a, int bins_b, int bins_c, std::span<std::int64_t> ab, std::span<std::int64_t> ac,
+                          std::span<std::int64_t> bc) {
+  using u8x16 = std::uint8_t __attribute__((vector_size(16)));
+  using u16x16 = std::uint16_t __attribute__((vector_size(32)));
+  constexpr int kSide = 17, kCells = kSide * kSide * kSide;
+  constexpr std::int64_t kBlock = 2 * 65535 / 16 * 16;  // each table gets at most 65,535 per block
+  alignas(64) std::uint16_t h[2][kCells + 32];  // padded: the two tables' same cells are not 4 KB apart
+    auto clamp = [](const std::uint8_t* p) {
+    u8x16 v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v > 16 ? 16 : v, u16x16);  // kMissing -> 16
+  };
+  auto one = [&](std::int64_t t) {
+    return std::min<int>(a[t], 16) * kSide * kSide + std::min<int>(b[t], 16) * kSide + std::min<int>(c[t], 16);
+  };
+  for (std::int64_t begin = 0; begin < n; begin += kBlock) {
+    const std::int64_t end = std::min(n, begin + kBlock);
+    std::memset(h, 0, sizeof h);
+    std::int64_t t = begin;
+    for (; t + 16 <= end; t += 16) {
+      const u16x16 cell = clamp(a + t) * (kSide * kSide) + clamp(b + t) * kSide + clamp(c + t);
+      for (int k = 0; k < 16; k += 2) {
+        ++h[0][cell[k]];
+        ++h[1][cell[k + 1]];
+      }
+    }
+    for (; t < end; ++t) ++h[0][one(t)];
+    // The margins: (a, b) sums over every c, missing included, and (a, c) over every b.
+    for (int x = 0; x < bins_a; ++x) {
+      std::int64_t over_b[kSide] = {};
+      for (int y = 0; y < kSide; ++y) {
+        const std::uint16_t* h0 = h[0] + (x * kSide + y) * kSide;
+        const std::uint16_t* h1 = h[1] + (x * kSide + y) * kSide;
+        std::int64_t over_c = 0;
+        for (int z = 0; z < kSide; ++z) {
+          const std::int64_t v = std::int64_t{h0[z]} + h1[z];
+          over_b[z] += v;
+          over_c += v;
+        }
+        if (y < bins_b) ab[static_cast<std::size_t>(x * bins_b + y)] += over_c;
+      }
+      for (int z = 0; z < bins_c; ++z) ac[static_cast<std::size_t>(x * bins_c + z)] += over_b[z];
+    }
+    if (bc.empty()) continue;
+    for (int x = 0; x < kSide; ++x)  // (b, c) sums over every a, missing included
+      for (int y = 0; y < bins_b; ++y) {
+        const std::uint16_t* h0 = h[0] + (x * kSide + y) * kSide;
+        const std::uint16_t* h1 = h[1] + (x * kSide + y) * kSide;
+        for (int z = 0; z < bins_c; ++z) bc[static_cast<std::size_t>(y * bins_c + z)] += std::int64_t{h0[z]} + h1[z];
+      }
+  }
+}
+
 }  // namespace
+
+void joint_counts_two(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                      std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c, std::int64_t lag,
+                      std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac) {
+  if (bins_a > 16 || bins_b > 16 || bins_c > 16 || b.size() != c.size()) {
+    joint_counts(a, b, bins_a, bins_b, lag, counts_ab);
+    joint_counts(a, c, bins_a, bins_c, lag, counts_ac);
+    return;
+  }
+  const auto na = static_cast<std::int64_t>(a.size()), nb = static_cast<std::int64_t>(b.size());
+  const std::int64_t first = std::max<std::int64_t>(0, -lag);
+  const std::int64_t last = std::min(na, nb - lag);  // exclusive
+  if (last <= first) return;
+  joint_counts_triples(a.data() + first, b.data() + first + lag, c.data() + first + lag, last - first, bins_a,
+                       bins_b, bins_c, counts_ab, counts_ac, {});
+}
+
+void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c,
+                        std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
+                        std::span<std::int64_t> counts_bc) {
+  if (bins_a > 16 || bins_b > 16 || bins_c > 16 || a.size() != b.size() || b.size() != c.size()) {
+    joint_counts(a, b, bins_a, bins_b, 0, counts_ab);
+    joint_counts(a, c, bins_a, bins_c, 0, counts_ac);
+    joint_counts(b, c, bins_b, bins_c, 0, counts_bc);
+    return;
+  }
+  joint_counts_triples(a.data(), b.data(), c.data(), static_cast<std::int64_t>(a.size()), bins_a, bins_b, bins_c,
+                       counts_ab, counts_ac, counts_bc);
+}
 
 void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
                   std::int64_t lag, std::span<std::int64_t> counts) {
@@ -147,6 +238,31 @@ void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t>
     joint_counts_nibbles(pa, pb, last - first, bins_a, bins_b, counts);
   else
     joint_counts_wide(pa, pb, last - first, bins_a, bins_b, counts);
+}
+
+std::vector<std::array<std::int32_t, 3>> steiner_triples(std::int32_t n,
+                                                         std::vector<std::pair<std::int32_t, std::int32_t>>& rest) {
+  // Bose: points (i, k), i in Z_m (m odd), k in Z_3, numbered k*m + i. Triples {(i,0), (i,1),
+  // (i,2)}, and for i < j, {(i,k), (j,k), ((i+j)/2, k+1)}: halving is multiplying by (m+1)/2.
+  std::int32_t m = 1;
+  while (3 * m < n) m += 2;
+  std::vector<std::array<std::int32_t, 3>> triples;
+  rest.clear();
+  auto add = [&](std::array<std::int32_t, 3> t) {
+    std::sort(t.begin(), t.end());
+    if (t[2] < n)
+      triples.push_back(t);
+    else if (t[1] < n)
+      rest.emplace_back(t[0], t[1]);
+  };
+  for (std::int32_t i = 0; i < m; ++i) add({i, m + i, 2 * m + i});
+  for (std::int32_t k = 0; k < 3; ++k)
+    for (std::int32_t i = 0; i < m; ++i)
+      for (std::int32_t j = i + 1; j < m; ++j) {
+        const auto half = static_cast<std::int32_t>(static_cast<std::int64_t>(i + j) * ((m + 1) / 2) % m);
+        add({k * m + i, k * m + j, (k + 1) % 3 * m + half});
+      }
+  return triples;
 }
 
 std::vector<double> xlogx_table(std::int64_t n) {

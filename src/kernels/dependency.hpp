@@ -3,8 +3,10 @@
 /// binning, joint counts of two coded series at a lag, mutual information, and a significance
 /// test that holds for autocorrelated series. Pure functions over spans.
 
+#include <array>
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/time.hpp"
@@ -41,6 +43,28 @@ void encode(std::span<const double> values, std::span<const double> edges, std::
 /// word and eight sub-histograms, about 2x the obvious loop.
 void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
                   std::int64_t lag, std::span<std::int64_t> counts);
+
+/// joint_counts() of (a, b) and of (a, c) at one lag, in one pass: with at most 16 bins a side,
+/// one increment of a 16 x 16 x 16 table of (a, b, c) counts a grid point of both pairs, and the
+/// two tables are its margins (1.4-1.7x two joint_counts() calls). b and c have one length.
+/// A grid point with a missing side is counted only in the pair that has both of its sides.
+void joint_counts_two(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                      std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c, std::int64_t lag,
+                      std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac);
+
+/// joint_counts() of (a, b), (a, c) and (b, c) at lag 0 in one pass: the same table as
+/// joint_counts_two(), and its third margin. Three pair-samples an increment: all pairs of a set
+/// of parameters at lag 0 are counted by triples (steiner_triples()). a, b and c have one length.
+void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c,
+                        std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
+                        std::span<std::int64_t> counts_bc);
+
+/// A Steiner triple system on 0 .. n-1 (Bose's construction, on the next size 3m with m odd):
+/// triples {x, y, z}, x < y < z, holding every pair of 0 .. n-1 exactly once. The pairs that
+/// fall in a triple with one point past n - 1 (at most five such points) are returned in `rest`.
+std::vector<std::array<std::int32_t, 3>> steiner_triples(std::int32_t n,
+                                                         std::vector<std::pair<std::int32_t, std::int32_t>>& rest);
 
 /// x log x for x = 0 .. n-1 (0 log 0 = 0): mutual_information() looks entropies up instead of
 /// taking 300 logarithms per table.

@@ -189,6 +189,88 @@ TEST(JointCounts, NibbleKernelMatchesANaiveCountOnLongRunsAndOddSizes) {
   }
 }
 
+namespace {
+
+// Three coded series of n points with `bins` bins: runs of one code, points missing on one side
+// or on all three.
+std::array<std::vector<std::uint8_t>, 3> three_series(std::size_t n, std::array<int, 3> bins, std::mt19937& rng) {
+  std::array<std::vector<std::uint8_t>, 3> s;
+  std::array<int, 3> code{}, run{20, 30, 25}, gone{50, 70, 40};
+  for (auto& v : s) v.resize(n);
+  for (std::size_t t = 0; t < n; ++t) {
+    const bool all_gone = rng() % 200 == 0;
+    for (int k = 0; k < 3; ++k) {
+      if (rng() % run[k] == 0) code[k] = static_cast<int>(rng() % bins[k]);
+      s[k][t] = all_gone || rng() % gone[k] == 0 ? kMissing : static_cast<std::uint8_t>(code[k]);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+TEST(JointCounts, TwoPairsInOnePassEqualTwoCalls) {
+  // (a, b) and (a, c) from one 16 x 16 x 16 table: different bins a side, runs of one code,
+  // missing points on any side (alone, or together), odd tails, lags both ways, and more than
+  // 16 bins (the two-call path).
+  std::mt19937 rng(17);
+  for (std::size_t n : {0, 1, 7, 8, 9, 1000, 4099}) {
+    for (const auto& bins : {std::array{16, 16, 16}, std::array{5, 16, 9}, std::array{16, 2, 13}, std::array{12, 40, 16}}) {
+      const auto [a, b, c] = three_series(n, bins, rng);
+      for (std::int64_t lag : {0, 3, -9}) {
+        const auto ab_cells = static_cast<std::size_t>(bins[0] * bins[1]), ac_cells = static_cast<std::size_t>(bins[0] * bins[2]);
+        std::vector<std::int64_t> ab(ab_cells, 0), ac(ac_cells, 0), want_ab(ab_cells, 0), want_ac(ac_cells, 0);
+        joint_counts_two(a, b, c, bins[0], bins[1], bins[2], lag, ab, ac);
+        joint_counts(a, b, bins[0], bins[1], lag, want_ab);
+        joint_counts(a, c, bins[0], bins[2], lag, want_ac);
+        EXPECT_EQ(ab, want_ab) << "n " << n << " bins " << bins[0] << "," << bins[1] << " lag " << lag;
+        EXPECT_EQ(ac, want_ac) << "n " << n << " bins " << bins[0] << "," << bins[2] << " lag " << lag;
+      }
+    }
+  }
+}
+
+TEST(JointCounts, ThreePairsInOnePassEqualThreeCalls) {
+  std::mt19937 rng(19);
+  for (std::size_t n : {0, 1, 9, 1000, 4099}) {
+    for (const auto& bins : {std::array{16, 16, 16}, std::array{5, 16, 9}, std::array{16, 2, 13}, std::array{12, 16, 40}}) {
+      const auto [a, b, c] = three_series(n, bins, rng);
+      auto cells = [&](int i, int j) { return static_cast<std::size_t>(bins[i] * bins[j]); };
+      std::vector<std::int64_t> ab(cells(0, 1), 0), ac(cells(0, 2), 0), bc(cells(1, 2), 0);
+      std::vector<std::int64_t> want_ab = ab, want_ac = ac, want_bc = bc;
+      joint_counts_three(a, b, c, bins[0], bins[1], bins[2], ab, ac, bc);
+      joint_counts(a, b, bins[0], bins[1], 0, want_ab);
+      joint_counts(a, c, bins[0], bins[2], 0, want_ac);
+      joint_counts(b, c, bins[1], bins[2], 0, want_bc);
+      EXPECT_EQ(ab, want_ab) << "n " << n << " bins " << bins[0];
+      EXPECT_EQ(ac, want_ac) << "n " << n << " bins " << bins[0];
+      EXPECT_EQ(bc, want_bc) << "n " << n << " bins " << bins[0];
+    }
+  }
+}
+
+TEST(SteinerTriples, HoldEveryPairExactlyOnce) {
+  for (std::int32_t n : {0, 1, 2, 3, 4, 7, 9, 10, 14, 15, 16, 20, 33, 100, 301}) {
+    std::vector<std::pair<std::int32_t, std::int32_t>> rest;
+    const auto triples = steiner_triples(n, rest);
+    std::vector<int> seen(static_cast<std::size_t>(n * n), 0);
+    for (const auto& t : triples) {
+      ASSERT_TRUE(t[0] < t[1] && t[1] < t[2] && t[2] < n) << "n " << n;
+      ++seen[t[0] * n + t[1]];
+      ++seen[t[0] * n + t[2]];
+      ++seen[t[1] * n + t[2]];
+    }
+    for (const auto& [x, y] : rest) {
+      ASSERT_TRUE(x < y && y < n) << "n " << n;
+      ++seen[x * n + y];
+    }
+    for (std::int32_t x = 0; x < n; ++x)
+      for (std::int32_t y = x + 1; y < n; ++y) EXPECT_EQ(seen[x * n + y], 1) << "n " << n << " pair " << x << "," << y;
+    // Points past n are at most five: the pairs left out of a triple are few.
+    EXPECT_LE(rest.size(), static_cast<std::size_t>(5 * (n + 1) / 2 + 1)) << "n " << n;
+  }
+}
+
 TEST(MutualInformation, TableLookupEqualsDirectLogs) {
   std::mt19937 rng(2);
   std::vector<std::int64_t> c(12 * 9);
