@@ -104,6 +104,14 @@ printf 'whole job (one run, about 60 s): %.1f s; phases (s): %s\n' "$t" \
   "$(sed -n '/"timings_seconds"/,/}/p' "$D/dep-out/product.json" | grep -o '"[a-z]*": [0-9.]*' | tr -d '"' | paste -sd' ')"
 
 echo
+echo "== dependency job at lags: all pairs of 300 parameters x 100,800 grid points, 31 lags (-15 .. 15 min), 2 ranks"
+rm -rf "$D/dep-lag"
+t=$(wall "${MPI[@]}" -np 2 "$B/telemine" dependency --archive "$D/dep2000" --mission SYN1 --grid 1min --max-lag 15min \
+  --params 'IND_NOISE_1??,IND_NOISE_2??,IND_NOISE_3??' --output "$D/dep-lag" --quiet)
+printf 'whole job (one run): %.1f s; phases (s): %s\n' "$t" \
+  "$(sed -n '/"timings_seconds"/,/}/p' "$D/dep-lag/product.json" | grep -o '"[a-z]*": [0-9.]*' | tr -d '"' | paste -sd' ')"
+
+echo
 echo "== novelty: training throughput (bench/train_bench.cpp) vs PyTorch in Python (bench/peers/train_torch.py)"
 echo "   100-64-16-64-100 MLP, Adam, one thread per rank, 100,000 rows; 5 rounds, each peer once per round"
 sps() { sed 's/.*_per_second": \([0-9]*\).*/\1/'; }

@@ -150,7 +150,12 @@ struct PairBest {
            std::vector<double>& small_p) {
     const auto m = kernels::measure_pair(counts, bins_a, bins_b, inflation, xlogx);
     if (m.significance.p <= alpha) small_p.push_back(m.significance.p);
-    if (any && !(m.mi.mi > result.mi || (m.mi.mi == result.mi && std::abs(lag) < std::abs(result.lag)))) return;
+    // The strongest lag; ties go to the shortest, then to the earlier: the same whatever order
+    // the lags come in.
+    const bool better = m.mi.mi > result.mi ||
+                        (m.mi.mi == result.mi && (std::abs(lag) < std::abs(result.lag) ||
+                                                  (std::abs(lag) == std::abs(result.lag) && lag < result.lag)));
+    if (any && !better) return;
     result.lag = lag;
     result.mi = m.mi.mi;
     result.nmi = m.mi.nmi;
@@ -465,8 +470,8 @@ int run_dependency(const Job& job, const Comm& comm) {
   }
 
   // 3. The pairs, in tiles of parameters so that a contiguous run of them touches few
-  // parameters; each rank takes one run and receives the codes it needs. All pairs at lag 0 are
-  // listed by Steiner triples, (x, y), (x, z), (y, z) in a row: one pass counts all three.
+  // parameters; each rank takes one run and receives the codes it needs. In mode all, the pairs
+  // are listed by Steiner triples, (x, y), (x, z), (y, z) in a row: one pass counts all three.
   const std::int32_t tiles = std::max(1, static_cast<int>(std::lround(std::sqrt(2.0 * ranks))));
   const std::int32_t tile = std::max<std::int32_t>(1, (n_params + tiles - 1) / std::max(1, tiles));
   auto by_tiles = [&](const auto& x, const auto& y) {  // pairs or triples of parameters
@@ -478,7 +483,10 @@ int run_dependency(const Job& job, const Comm& comm) {
     return key(x) < key(y);
   };
   std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
-  const bool triples = set.mode == Mode::all && lags.size() == 1 && lags[0] == 0;
+  // Each triple's three pairs at every lag, in passes that count three (pair, lag)s each.
+  const auto passes = set.mode == Mode::all ? k::triple_lags(set.max_lag / set.lag_step, set.lag_step)
+                                            : std::vector<std::pair<std::int64_t, std::int64_t>>{};
+  const bool triples = !passes.empty();
   if (triples) {
     std::vector<std::int32_t> ok;
     for (std::int32_t p = 0; p < n_params; ++p)
@@ -583,15 +591,26 @@ int run_dependency(const Job& job, const Comm& comm) {
         }
         const std::int32_t x = pairs[i].first, y = pairs[i].second, z = two ? pairs[i + 1].second : -1;
         const int bx = summary[x].bins, by = summary[y].bins, bz = two ? summary[z].bins : 0;
-        for (const std::int64_t lag : lags) {  // three: lag 0 only
+        auto clear = [&] {
           for (int m = 0; m < n; ++m) tables[m].assign(static_cast<std::size_t>(best[m]->bins_a * best[m]->bins_b), 0);
-          if (three)
-            k::joint_counts_three(codes[x], codes[y], codes[z], bx, by, bz, tables[0], tables[1], tables[2]);
-          else if (two)
-            k::joint_counts_two(codes[x], codes[y], codes[z], bx, by, bz, lag, tables[0], tables[1]);
-          else
-            k::joint_counts(codes[x], codes[y], bx, by, lag, tables[0]);
-          for (int m = 0; m < n; ++m) best[m]->add(lag, tables[m], xlogx, set.alpha, small_p);
+        };
+        if (three) {
+          for (const auto& [p, q] : passes) {  // (x, y) at p, (x, z) at q, (y, z) at q - p
+            clear();
+            k::joint_counts_three(codes[x], codes[y], codes[z], bx, by, bz, p, q, tables[0], tables[1], tables[2]);
+            best[0]->add(p, tables[0], xlogx, set.alpha, small_p);
+            best[1]->add(q, tables[1], xlogx, set.alpha, small_p);
+            best[2]->add(q - p, tables[2], xlogx, set.alpha, small_p);
+          }
+        } else {
+          for (const std::int64_t lag : lags) {
+            clear();
+            if (two)
+              k::joint_counts_two(codes[x], codes[y], codes[z], bx, by, bz, lag, tables[0], tables[1]);
+            else
+              k::joint_counts(codes[x], codes[y], bx, by, lag, tables[0]);
+            for (int m = 0; m < n; ++m) best[m]->add(lag, tables[m], xlogx, set.alpha, small_p);
+          }
         }
         for (int m = 0; m < n; ++m) results.push_back(best[m]->result);
         if ((i - b0) / 256 != (i + n - b0) / 256) progress.update(i - b0);

@@ -5,6 +5,7 @@
 #include <boost/math/special_functions/gamma.hpp>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 namespace telemine::kernels {
@@ -212,20 +213,6 @@ void joint_counts_two(std::span<const std::uint8_t> a, std::span<const std::uint
                        bins_b, bins_c, counts_ab, counts_ac, {});
 }
 
-void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
-                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c,
-                        std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
-                        std::span<std::int64_t> counts_bc) {
-  if (bins_a > 16 || bins_b > 16 || bins_c > 16 || a.size() != b.size() || b.size() != c.size()) {
-    joint_counts(a, b, bins_a, bins_b, 0, counts_ab);
-    joint_counts(a, c, bins_a, bins_c, 0, counts_ac);
-    joint_counts(b, c, bins_b, bins_c, 0, counts_bc);
-    return;
-  }
-  joint_counts_triples(a.data(), b.data(), c.data(), static_cast<std::int64_t>(a.size()), bins_a, bins_b, bins_c,
-                       counts_ab, counts_ac, counts_bc);
-}
-
 void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b, int bins_a, int bins_b,
                   std::int64_t lag, std::span<std::int64_t> counts) {
   const auto na = static_cast<std::int64_t>(a.size()), nb = static_cast<std::int64_t>(b.size());
@@ -238,6 +225,85 @@ void joint_counts(std::span<const std::uint8_t> a, std::span<const std::uint8_t>
     joint_counts_nibbles(pa, pb, last - first, bins_a, bins_b, counts);
   else
     joint_counts_wide(pa, pb, last - first, bins_a, bins_b, counts);
+}
+
+namespace {
+
+// joint_counts() of (x, y) at `lag` over the points t of its range outside [from, to).
+void counts_outside(std::span<const std::uint8_t> x, std::span<const std::uint8_t> y, int bins_x, int bins_y,
+                    std::int64_t lag, std::int64_t from, std::int64_t to, std::span<std::int64_t> counts) {
+  const std::int64_t first = std::max<std::int64_t>(0, -lag);
+  const std::int64_t last = std::min(static_cast<std::int64_t>(x.size()), static_cast<std::int64_t>(y.size()) - lag);
+  auto span = [&](std::int64_t begin, std::int64_t end) {
+    if (end > begin)
+      joint_counts(x.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(end - begin)),
+                   y.subspan(static_cast<std::size_t>(begin + lag), static_cast<std::size_t>(end - begin)), bins_x,
+                   bins_y, 0, counts);
+  };
+  span(first, std::min(from, last));
+  span(std::max(to, first), last);
+}
+
+}  // namespace
+
+void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
+                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c, std::int64_t lag_b,
+                        std::int64_t lag_c, std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
+                        std::span<std::int64_t> counts_bc) {
+  const auto na = static_cast<std::int64_t>(a.size()), nb = static_cast<std::int64_t>(b.size()),
+             nc = static_cast<std::int64_t>(c.size());
+  // The points t where a[t], b[t + lag_b] and c[t + lag_c] all exist.
+  const std::int64_t t0 = std::max({std::int64_t{0}, -lag_b, -lag_c});
+  const std::int64_t t1 = std::max(t0, std::min({na, nb - lag_b, nc - lag_c}));
+  if (bins_a > 16 || bins_b > 16 || bins_c > 16 || t1 == t0) {
+    joint_counts(a, b, bins_a, bins_b, lag_b, counts_ab);
+    joint_counts(a, c, bins_a, bins_c, lag_c, counts_ac);
+    joint_counts(b, c, bins_b, bins_c, lag_c - lag_b, counts_bc);
+    return;
+  }
+  joint_counts_triples(a.data() + t0, b.data() + t0 + lag_b, c.data() + t0 + lag_c, t1 - t0, bins_a, bins_b, bins_c,
+                       counts_ab, counts_ac, counts_bc);
+  counts_outside(a, b, bins_a, bins_b, lag_b, t0, t1, counts_ab);
+  counts_outside(a, c, bins_a, bins_c, lag_c, t0, t1, counts_ac);
+  counts_outside(b, c, bins_b, bins_c, lag_c - lag_b, t0 + lag_b, t1 + lag_b, counts_bc);  // b's index t + lag_b
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> triple_lags(std::int64_t m, std::int64_t step, std::int64_t budget) {
+  // Lags as k = -m .. m. Place q = s(k) for the extreme k first (they have the fewest choices:
+  // q - k must stay within -m .. m), smallest q first; back up when stuck.
+  const std::int64_t n = 2 * m + 1;
+  std::vector<std::int64_t> order(static_cast<std::size_t>(n)), q(static_cast<std::size_t>(n), 0);
+  std::iota(order.begin(), order.end(), -m);
+  std::stable_sort(order.begin(), order.end(), [](std::int64_t x, std::int64_t y) { return std::abs(x) > std::abs(y); });
+  std::vector<bool> used_q(static_cast<std::size_t>(n), false), used_d(static_cast<std::size_t>(n), false);
+  auto idx = [&](std::int64_t v) { return static_cast<std::size_t>(v + m); };
+  std::int64_t i = 0, steps = 0;
+  std::vector<std::int64_t> next(static_cast<std::size_t>(n), std::numeric_limits<std::int64_t>::min());
+  while (i >= 0 && i < n) {
+    if (++steps > budget) return {};
+    const std::int64_t k = order[static_cast<std::size_t>(i)];
+    auto& cand = next[static_cast<std::size_t>(i)];
+    if (cand != std::numeric_limits<std::int64_t>::min()) {  // back here: free the previous choice
+      used_q[idx(cand)] = used_d[idx(cand - k)] = false;
+      ++cand;
+    } else {
+      cand = std::max(-m, k - m);
+    }
+    for (; cand <= std::min(m, k + m); ++cand)
+      if (!used_q[idx(cand)] && !used_d[idx(cand - k)]) break;
+    if (cand > std::min(m, k + m)) {  // no choice left: back up
+      cand = std::numeric_limits<std::int64_t>::min();
+      --i;
+      continue;
+    }
+    used_q[idx(cand)] = used_d[idx(cand - k)] = true;
+    q[idx(k)] = cand;
+    ++i;
+  }
+  if (i < 0) return {};
+  std::vector<std::pair<std::int64_t, std::int64_t>> passes;
+  for (std::int64_t k = -m; k <= m; ++k) passes.emplace_back(k * step, q[idx(k)] * step);
+  return passes;
 }
 
 std::vector<std::array<std::int32_t, 3>> steiner_triples(std::int32_t n,

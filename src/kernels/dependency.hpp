@@ -52,12 +52,14 @@ void joint_counts_two(std::span<const std::uint8_t> a, std::span<const std::uint
                       std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c, std::int64_t lag,
                       std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac);
 
-/// joint_counts() of (a, b), (a, c) and (b, c) at lag 0 in one pass: the same table as
-/// joint_counts_two(), and its third margin. Three pair-samples an increment: all pairs of a set
-/// of parameters at lag 0 are counted by triples (steiner_triples()). a, b and c have one length.
+/// joint_counts() of (a, b) at lag_b, (a, c) at lag_c and (b, c) at lag_c - lag_b, in one pass
+/// over the points where all three are in range (the same table as joint_counts_two(), and its
+/// third margin: three pair-samples an increment), plus each pair's few points past that range.
+/// All pairs of a set of parameters are counted by triples (steiner_triples()), at every lag
+/// by the passes of triple_lags().
 void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b,
-                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c,
-                        std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
+                        std::span<const std::uint8_t> c, int bins_a, int bins_b, int bins_c, std::int64_t lag_b,
+                        std::int64_t lag_c, std::span<std::int64_t> counts_ab, std::span<std::int64_t> counts_ac,
                         std::span<std::int64_t> counts_bc);
 
 /// A Steiner triple system on 0 .. n-1 (Bose's construction, on the next size 3m with m odd):
@@ -65,6 +67,13 @@ void joint_counts_three(std::span<const std::uint8_t> a, std::span<const std::ui
 /// fall in a triple with one point past n - 1 (at most five such points) are returned in `rest`.
 std::vector<std::array<std::int32_t, 3>> steiner_triples(std::int32_t n,
                                                          std::vector<std::pair<std::int32_t, std::int32_t>>& rest);
+
+/// The passes that count a triple's three pairs at every lag k*step, k = -m .. m, each once:
+/// pairs (p, q) with p, q and q - p each running over every lag (a permutation q = s(p) whose
+/// differences are a permutation too; found by a depth-first search, extreme lags first).
+/// Empty when the search gives up (past `budget` steps): then pairs are counted two at a time.
+std::vector<std::pair<std::int64_t, std::int64_t>> triple_lags(std::int64_t m, std::int64_t step,
+                                                               std::int64_t budget = 1000000);
 
 /// x log x for x = 0 .. n-1 (0 log 0 = 0): mutual_information() looks entropies up instead of
 /// taking 300 logarithms per table.

@@ -5,6 +5,8 @@
 #include <array>
 #include <cmath>
 #include <random>
+#include <set>
+#include <string>
 
 using namespace telemine;
 using namespace telemine::kernels;
@@ -231,22 +233,50 @@ TEST(JointCounts, TwoPairsInOnePassEqualTwoCalls) {
 }
 
 TEST(JointCounts, ThreePairsInOnePassEqualThreeCalls) {
+  // Every pair over its own whole range, at any two lags (the points past the triple's common
+  // range counted on their own), up to lags longer than the series.
   std::mt19937 rng(19);
   for (std::size_t n : {0, 1, 9, 1000, 4099}) {
     for (const auto& bins : {std::array{16, 16, 16}, std::array{5, 16, 9}, std::array{16, 2, 13}, std::array{12, 16, 40}}) {
       const auto [a, b, c] = three_series(n, bins, rng);
-      auto cells = [&](int i, int j) { return static_cast<std::size_t>(bins[i] * bins[j]); };
-      std::vector<std::int64_t> ab(cells(0, 1), 0), ac(cells(0, 2), 0), bc(cells(1, 2), 0);
-      std::vector<std::int64_t> want_ab = ab, want_ac = ac, want_bc = bc;
-      joint_counts_three(a, b, c, bins[0], bins[1], bins[2], ab, ac, bc);
-      joint_counts(a, b, bins[0], bins[1], 0, want_ab);
-      joint_counts(a, c, bins[0], bins[2], 0, want_ac);
-      joint_counts(b, c, bins[1], bins[2], 0, want_bc);
-      EXPECT_EQ(ab, want_ab) << "n " << n << " bins " << bins[0];
-      EXPECT_EQ(ac, want_ac) << "n " << n << " bins " << bins[0];
-      EXPECT_EQ(bc, want_bc) << "n " << n << " bins " << bins[0];
+      for (const auto& [lag_b, lag_c] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+               {0, 0}, {3, -2}, {-5, 7}, {4, 4}, {-9, -1}, {1002, 0}, {2000, 5}}) {
+        auto cells = [&](int i, int j) { return static_cast<std::size_t>(bins[i] * bins[j]); };
+        std::vector<std::int64_t> ab(cells(0, 1), 0), ac(cells(0, 2), 0), bc(cells(1, 2), 0);
+        std::vector<std::int64_t> want_ab = ab, want_ac = ac, want_bc = bc;
+        joint_counts_three(a, b, c, bins[0], bins[1], bins[2], lag_b, lag_c, ab, ac, bc);
+        joint_counts(a, b, bins[0], bins[1], lag_b, want_ab);
+        joint_counts(a, c, bins[0], bins[2], lag_c, want_ac);
+        joint_counts(b, c, bins[1], bins[2], lag_c - lag_b, want_bc);
+        const auto where = "n " + std::to_string(n) + " bins " + std::to_string(bins[0]) + " lags " +
+                           std::to_string(lag_b) + "," + std::to_string(lag_c);
+        EXPECT_EQ(ab, want_ab) << where;
+        EXPECT_EQ(ac, want_ac) << where;
+        EXPECT_EQ(bc, want_bc) << where;
+      }
     }
   }
+}
+
+TEST(SteinerTriples, LagPassesCoverEveryLagOfEveryPairOnce) {
+  for (std::int64_t m : {0, 1, 2, 5, 15, 30, 60}) {
+    const auto passes = triple_lags(m, 3);
+    ASSERT_EQ(passes.size(), static_cast<std::size_t>(2 * m + 1)) << "m " << m;
+    std::set<std::int64_t> p, q, d;
+    for (const auto& [lag_b, lag_c] : passes) {
+      for (std::int64_t lag : {lag_b, lag_c, lag_c - lag_b}) {
+        EXPECT_EQ(lag % 3, 0);
+        EXPECT_LE(std::abs(lag), 3 * m);
+      }
+      p.insert(lag_b);
+      q.insert(lag_c);
+      d.insert(lag_c - lag_b);
+    }
+    EXPECT_EQ(p.size(), passes.size());
+    EXPECT_EQ(q.size(), passes.size());
+    EXPECT_EQ(d.size(), passes.size());
+  }
+  EXPECT_TRUE(triple_lags(60, 1, 10).empty());  // a search that gives up says so
 }
 
 TEST(SteinerTriples, HoldEveryPairExactlyOnce) {
