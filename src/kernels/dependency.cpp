@@ -134,22 +134,22 @@ void joint_counts_wide(const std::uint8_t* a, const std::uint8_t* b, std::int64_
   }
 }
 
-// Two pairs sharing a: each point's cell is (a, b, c) in a 17 x 17 x 17 table, where 16 is
-// "missing" (255 clamped), so one increment counts a point of both pairs without a branch, and
-// the two tables are its margins over the present cells. The cells are computed 16 at a time in
-// vector registers (x*289 + y*17 + z in 16-bit lanes); even and odd points go to two tables of
-// 16-bit counters (a run of one cell alternates between them, and both fit in L1), added into
-// the margins every 2 x 65,535 points before they can overflow.
-// With `bc` (at lag 0) the table gives the third pair too: three pair-samples an increment.
+// Pairs of three aligned series: each point's cell is (a, b, c) in a 17 x 17 x 17 table, where
+// 16 is "missing" (255 clamped), so one increment counts a point of (a, b) and (a, c), and of
+// (b, c) when `bc` is given, without a branch: the pairs' tables are its margins. The cells are
+// computed 16 at a time in vector registers (x*289 + y*17 + z in 16-bit lanes); even and odd
+// points go to two tables of 16-bit counters (a run of one cell alternates between them, and
+// both fit in L1), added into the margins after each block, before they can overflow.
 void joint_counts_triples(const std::uint8_t* a, const std::uint8_t* b, const std::uint8_t* c, std::int64_t n,
                           int bins_a, int bins_b, int bins_c, std::span<std::int64_t> ab, std::span<std::int64_t> ac,
                           std::span<std::int64_t> bc) {
   using u8x16 = std::uint8_t __attribute__((vector_size(16)));
   using u16x16 = std::uint16_t __attribute__((vector_size(32)));
   constexpr int kSide = 17, kCells = kSide * kSide * kSide;
-  constexpr std::int64_t kBlock = 2 * 65535 / 16 * 16;  // each table gets at most 65,535 per block
-  alignas(64) std::uint16_t h[2][kCells + 32];  // padded: the two tables' same cells are not 4 KB apart
-    auto clamp = [](const std::uint8_t* p) {
+  // A table gets at most half a block plus a tail of 15 points: under 65,535.
+  constexpr std::int64_t kBlock = 2 * 65520;
+  alignas(64) std::uint16_t h[2][kCells];  // 19.6 KB
+  auto clamp = [](const std::uint8_t* p) {
     u8x16 v;
     std::memcpy(&v, p, sizeof v);
     return __builtin_convertvector(v > 16 ? 16 : v, u16x16);  // kMissing -> 16

@@ -258,6 +258,21 @@ TEST(JointCounts, ThreePairsInOnePassEqualThreeCalls) {
   }
 }
 
+TEST(JointCounts, SixteenBitCountersDoNotOverflowOnLongRunsOfOneCell) {
+  // 300,007 points all in one cell (and a few missing): the 16-bit tables are emptied in time.
+  std::vector<std::uint8_t> a(300007, 3), b(300007, 15), c(300007, 0);
+  a[5] = b[70000] = c[299999] = kMissing;
+  std::vector<std::int64_t> ab(256, 0), ac(256, 0), bc(256, 0), want_ab = ab, want_ac = ac, want_bc = bc;
+  joint_counts_three(a, b, c, 16, 16, 16, 0, 0, ab, ac, bc);
+  joint_counts(a, b, 16, 16, 0, want_ab);
+  joint_counts(a, c, 16, 16, 0, want_ac);
+  joint_counts(b, c, 16, 16, 0, want_bc);
+  EXPECT_EQ(ab, want_ab);
+  EXPECT_EQ(ac, want_ac);
+  EXPECT_EQ(bc, want_bc);
+  EXPECT_EQ(ab[3 * 16 + 15], 300005);
+}
+
 TEST(SteinerTriples, LagPassesCoverEveryLagOfEveryPairOnce) {
   for (std::int64_t m : {0, 1, 2, 5, 15, 30, 60}) {
     const auto passes = triple_lags(m, 3);
