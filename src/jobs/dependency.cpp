@@ -165,6 +165,63 @@ struct PairBest {
   }
 };
 
+// A pair {a, b, -1}, or a Steiner triple {x, y, z} that stands for its pairs (x, y), (x, z),
+// (y, z) in a row.
+using PairItem = std::array<std::int32_t, 3>;
+
+// One rank's run of the pairs: pair i of them all is pairs[i - begin].
+struct PairRun {
+  std::int64_t total = 0;  ///< pairs of every rank
+  std::int64_t begin = 0;
+  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
+};
+
+// The items of `each_item` (each_item(f) calls f(item, group) for every item, in any order)
+// in their global order: group, the tiles of their parameters, the parameters; flattened into
+// pairs and cut into `ranks` runs of equal length. Only rank `me`'s run is kept: the items are
+// counted per tile key first, then visited again for the keys that reach into the run (at
+// 20,000 parameters the whole list would take 1.6 GB on every rank).
+template <class EachItem>
+PairRun pair_run(EachItem&& each_item, std::int32_t tile, std::int32_t tiles, int me, int ranks) {
+  // Keys numbered in their order (mixed radix: group, tile, tile, tile or none), so that a
+  // visit costs an array access, not a map lookup: 20,000 parameters visit 67 M triples twice.
+  const std::int64_t radix = tiles + 1;
+  auto key = [&](const PairItem& t, int group) {
+    return ((group * radix + t[0] / tile) * radix + t[1] / tile) * radix + (t[2] < 0 ? 0 : t[2] / tile + 1);
+  };
+  auto size = [](const PairItem& t) { return t[2] < 0 ? 1 : 3; };
+  std::vector<std::int64_t> count(static_cast<std::size_t>(2 * radix * radix * radix), 0);  // pairs per key
+  each_item([&](const PairItem& t, int group) { count[static_cast<std::size_t>(key(t, group))] += size(t); });
+  PairRun run;
+  for (const auto c : count) run.total += c;
+  run.begin = run.total * me / ranks;
+  const std::int64_t end = run.total * (me + 1) / ranks;
+  // The keys that reach into [begin, end): from `first_key` to `last_key`, the first starting at
+  // pair `first_pair`.
+  std::int64_t at = 0, first_key = -1, last_key = -2, first_pair = 0;
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count.size()); ++k) {
+    const std::int64_t c = count[static_cast<std::size_t>(k)];
+    if (c > 0 && at < end && at + c > run.begin) {
+      if (first_key < 0) first_key = k, first_pair = at;
+      last_key = k;
+    }
+    at += c;
+  }
+  std::vector<std::pair<std::int64_t, PairItem>> mine;
+  each_item([&](const PairItem& t, int group) {
+    const std::int64_t k = key(t, group);
+    if (k >= first_key && k <= last_key) mine.emplace_back(k, t);
+  });
+  std::sort(mine.begin(), mine.end());
+  std::int64_t index = first_pair;
+  for (const auto& [k, t] : mine) {
+    const std::pair<std::int32_t, std::int32_t> in_row[3] = {{t[0], t[1]}, {t[0], t[2]}, {t[1], t[2]}};
+    for (int m = 0; m < size(t); ++m, ++index)
+      if (index >= run.begin && index < end) run.pairs.push_back(in_row[m]);
+  }
+  return run;
+}
+
 // Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
 // sample count, and the grid points inside them.
 std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks) {
@@ -474,38 +531,20 @@ int run_dependency(const Job& job, const Comm& comm) {
   // are listed by Steiner triples, (x, y), (x, z), (y, z) in a row: one pass counts all three.
   const std::int32_t tiles = std::max(1, static_cast<int>(std::lround(std::sqrt(2.0 * ranks))));
   const std::int32_t tile = std::max<std::int32_t>(1, (n_params + tiles - 1) / std::max(1, tiles));
-  auto by_tiles = [&](const auto& x, const auto& y) {  // pairs or triples of parameters
-    auto key = [&](const auto& t) {
-      std::array<std::int32_t, 6> k{};
-      for (std::size_t m = 0; m < t.size(); ++m) k[m] = t[m] / tile, k[3 + m] = t[m];
-      return k;
-    };
-    return key(x) < key(y);
-  };
-  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
   // Each triple's three pairs at every lag, in passes that count three (pair, lag)s each.
   const auto passes = set.mode == Mode::all ? k::triple_lags(set.max_lag / set.lag_step, set.lag_step)
                                             : std::vector<std::pair<std::int64_t, std::int64_t>>{};
   const bool triples = !passes.empty();
-  if (triples) {
-    std::vector<std::int32_t> ok;
-    for (std::int32_t p = 0; p < n_params; ++p)
-      if (side_a[p] && summary[p].status == Status::ok) ok.push_back(p);
-    std::vector<std::pair<std::int32_t, std::int32_t>> rest;
-    auto sts = k::steiner_triples(static_cast<std::int32_t>(ok.size()), rest);
-    for (auto& t : sts)
-      for (auto& x : t) x = ok[static_cast<std::size_t>(x)];  // ok is ascending: stays sorted
-    std::sort(sts.begin(), sts.end(), by_tiles);
-    std::vector<std::array<std::int32_t, 2>> left;
-    for (const auto& [x, y] : rest) left.push_back({ok[static_cast<std::size_t>(x)], ok[static_cast<std::size_t>(y)]});
-    std::sort(left.begin(), left.end(), by_tiles);
-    for (const auto& t : sts) {
-      pairs.emplace_back(t[0], t[1]);
-      pairs.emplace_back(t[0], t[2]);
-      pairs.emplace_back(t[1], t[2]);
+  auto each_item = [&](auto&& f) {  // f(item, group): a pair {a, b, -1} or a triple, any order
+    if (triples) {
+      std::vector<std::int32_t> ok;
+      for (std::int32_t p = 0; p < n_params; ++p)
+        if (side_a[p] && summary[p].status == Status::ok) ok.push_back(p);
+      const auto n = static_cast<std::int32_t>(ok.size());
+      k::steiner_triples(n, [&](const auto& t) { f(PairItem{ok[t[0]], ok[t[1]], ok[t[2]]}, 0); },  // ok ascending
+                         [&](std::int32_t x, std::int32_t y) { f(PairItem{ok[x], ok[y], -1}, 1); });
+      return;
     }
-    for (const auto& t : left) pairs.emplace_back(t[0], t[1]);
-  } else {
     for (std::int32_t a = 0; a < n_params; ++a) {
       if (!side_a[a] || summary[a].status != Status::ok) continue;
       for (std::int32_t b = 0; b < n_params; ++b) {
@@ -513,28 +552,32 @@ int run_dependency(const Job& job, const Comm& comm) {
         // all: each unordered pair once; one/sets: a from the first side, each unordered pair once.
         if (set.mode == Mode::all && b < a) continue;
         if (set.mode != Mode::all && side_a[b] && side_b[a] && b < a) continue;
-        pairs.emplace_back(a, b);
+        f(PairItem{a, b, -1}, 0);
       }
     }
-    std::stable_sort(pairs.begin(), pairs.end(), [&](const auto& x, const auto& y) {
-      return by_tiles(std::array{x.first, x.second}, std::array{y.first, y.second});
-    });
-  }
-  const auto n_pairs = static_cast<std::int64_t>(pairs.size());
-  auto run_begin = [&](int r) { return n_pairs * r / ranks; };
-  auto needs = [&](int r) {
+  };
+  const PairRun run = pair_run(each_item, tile, tiles, me, ranks);
+  const std::int64_t n_pairs = run.total;
+  const auto& pairs = run.pairs;  // pairs[i - run.begin] is pair i of them all
+  auto needs = [&] {
     std::vector<bool> need(params.size(), false);
-    for (auto i = run_begin(r); i < run_begin(r + 1); ++i) need[pairs[i].first] = need[pairs[i].second] = true;
+    for (const auto& [a, b] : pairs) need[a] = need[b] = true;
     return need;
   };
   comm.run_phase([&] {
+    // Which parameters each rank needs: one bit a parameter from every rank.
+    const auto mine = needs();
+    std::string bits((params.size() + 7) / 8, '\0');
+    for (std::size_t p = 0; p < params.size(); ++p)
+      if (mine[p]) bits[p / 8] = static_cast<char>(bits[p / 8] | (1 << (p % 8)));
+    const auto all_bits = comm.allgather_bytes(bits);
     std::vector<std::string> send(static_cast<std::size_t>(ranks));
     for (int r = 0; r < ranks; ++r) {
-      const auto need = needs(r);
+      const auto& need = all_bits[static_cast<std::size_t>(r)];
       for (std::int32_t p : owned)
-        if (need[p]) send[static_cast<std::size_t>(r)].append(reinterpret_cast<const char*>(codes[p].data()), codes[p].size());
+        if (need[static_cast<std::size_t>(p / 8)] >> (p % 8) & 1)
+          send[static_cast<std::size_t>(r)].append(reinterpret_cast<const char*>(codes[p].data()), codes[p].size());
     }
-    const auto mine = needs(me);
     for (std::int32_t p : owned)
       if (!mine[p]) std::vector<std::uint8_t>().swap(codes[p]);
     const auto received = comm.alltoall_bytes(send);
@@ -556,7 +599,8 @@ int run_dependency(const Job& job, const Comm& comm) {
   std::int64_t resumed_pairs = 0;
   comm.run_phase([&] {
     const auto xlogx = k::xlogx_table(points + 1);
-    const auto b0 = run_begin(me), b1 = run_begin(me + 1);
+    const std::int64_t b0 = run.begin, b1 = run.begin + static_cast<std::int64_t>(pairs.size());
+    auto pair = [&](std::int64_t i) { return pairs[static_cast<std::size_t>(i - b0)]; };
     Progress progress(comm, "pairs", b1 - b0, "pairs", job.progress());
     std::array<std::vector<std::int64_t>, 3> tables;  // joint counts of the pairs in one pass
     for (auto c0 = b0; c0 < b1; c0 += chunk) {
@@ -579,17 +623,17 @@ int run_dependency(const Job& job, const Comm& comm) {
         // A Steiner triple's three pairs in a row are counted in one pass (joint_counts_three),
         // and so are two pairs in a row that share their first parameter (joint_counts_two):
         // the same counts as one pair at a time.
-        const bool two = i + 1 < c1 && pairs[i + 1].first == pairs[i].first;
+        const bool two = i + 1 < c1 && pair(i + 1).first == pair(i).first;
         const bool three = triples && two && i + 2 < c1 &&
-                           pairs[i + 2] == std::make_pair(pairs[i].second, pairs[i + 1].second);
+                           pair(i + 2) == std::make_pair(pair(i).second, pair(i + 1).second);
         const int n = three ? 3 : two ? 2 : 1;
         std::array<std::optional<PairBest>, 3> best;
         for (int m = 0; m < n; ++m) {
-          const auto [a, b] = pairs[i + m];
+          const auto [a, b] = pair(i + m);
           best[m].emplace(a, b, summary[a].bins, summary[b].bins,
                           k::variance_inflation(acf_lags, summary[a].rho, summary[b].rho));
         }
-        const std::int32_t x = pairs[i].first, y = pairs[i].second, z = two ? pairs[i + 1].second : -1;
+        const std::int32_t x = pair(i).first, y = pair(i).second, z = two ? pair(i + 1).second : -1;
         const int bx = summary[x].bins, by = summary[y].bins, bz = two ? summary[z].bins : 0;
         auto clear = [&] {
           for (int m = 0; m < n; ++m) tables[m].assign(static_cast<std::size_t>(best[m]->bins_a * best[m]->bins_b), 0);

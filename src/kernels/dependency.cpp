@@ -306,31 +306,6 @@ std::vector<std::pair<std::int64_t, std::int64_t>> triple_lags(std::int64_t m, s
   return passes;
 }
 
-std::vector<std::array<std::int32_t, 3>> steiner_triples(std::int32_t n,
-                                                         std::vector<std::pair<std::int32_t, std::int32_t>>& rest) {
-  // Bose: points (i, k), i in Z_m (m odd), k in Z_3, numbered k*m + i. Triples {(i,0), (i,1),
-  // (i,2)}, and for i < j, {(i,k), (j,k), ((i+j)/2, k+1)}: halving is multiplying by (m+1)/2.
-  std::int32_t m = 1;
-  while (3 * m < n) m += 2;
-  std::vector<std::array<std::int32_t, 3>> triples;
-  rest.clear();
-  auto add = [&](std::array<std::int32_t, 3> t) {
-    std::sort(t.begin(), t.end());
-    if (t[2] < n)
-      triples.push_back(t);
-    else if (t[1] < n)
-      rest.emplace_back(t[0], t[1]);
-  };
-  for (std::int32_t i = 0; i < m; ++i) add({i, m + i, 2 * m + i});
-  for (std::int32_t k = 0; k < 3; ++k)
-    for (std::int32_t i = 0; i < m; ++i)
-      for (std::int32_t j = i + 1; j < m; ++j) {
-        const auto half = static_cast<std::int32_t>(static_cast<std::int64_t>(i + j) * ((m + 1) / 2) % m);
-        add({k * m + i, k * m + j, (k + 1) % 3 * m + half});
-      }
-  return triples;
-}
-
 std::vector<double> xlogx_table(std::int64_t n) {
   std::vector<double> t(static_cast<std::size_t>(std::max<std::int64_t>(n, 1)));
   t[0] = 0;

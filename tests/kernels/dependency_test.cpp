@@ -296,8 +296,9 @@ TEST(SteinerTriples, LagPassesCoverEveryLagOfEveryPairOnce) {
 
 TEST(SteinerTriples, HoldEveryPairExactlyOnce) {
   for (std::int32_t n : {0, 1, 2, 3, 4, 7, 9, 10, 14, 15, 16, 20, 33, 100, 301}) {
+    std::vector<std::array<std::int32_t, 3>> triples;
     std::vector<std::pair<std::int32_t, std::int32_t>> rest;
-    const auto triples = steiner_triples(n, rest);
+    steiner_triples(n, [&](const auto& t) { triples.push_back(t); }, [&](auto x, auto y) { rest.emplace_back(x, y); });
     std::vector<int> seen(static_cast<std::size_t>(n * n), 0);
     for (const auto& t : triples) {
       ASSERT_TRUE(t[0] < t[1] && t[1] < t[2] && t[2] < n) << "n " << n;
