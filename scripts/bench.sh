@@ -152,4 +152,11 @@ if [ -f "$SMAP" ]; then
   t=$(wall "${MPI[@]}" -np 2 "$B/telemine" run jobfiles/novelty-telemanom.ini --archive "$D/smap" --output "$D/smap-out" --quiet)
   printf 'train and score, whole job: %.1f s\n' "$t"
   "$B/telemine" evaluate --archive "$D/smap" --mission SMAP --detections "$D/smap-out/detections.csv" --from 2001-01-01 | awk 'NR == 1 || $1 == "(mission)"'
+  echo "-- the same with telemanom's thresholding (threshold = telemanom:0.13)"
+  rm -rf "$D/smap-tm"
+  t=$(wall "${MPI[@]}" -np 2 "$B/telemine" run jobfiles/novelty-telemanom.ini --archive "$D/smap" --output "$D/smap-tm" \
+    --novelty.threshold=telemanom:0.13 --quiet)
+  printf 'train and score, whole job: %.1f s
+' "$t"
+  "$B/telemine" evaluate --archive "$D/smap" --mission SMAP --detections "$D/smap-tm/detections.csv" --from 2001-01-01 | awk '$1 == "(mission)"'
 fi

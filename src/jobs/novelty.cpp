@@ -123,9 +123,10 @@ Settings read_settings(const Job& job) {
   const bool ok_num = !num.empty() && ec == std::errc() && end == num.data() + num.size();
   if (!ok_num || (s.method == "pot" && !(v > 0 && v < 1)) || (s.method == "quantile" && !(v > 0 && v < 1)) ||
       (s.method == "sigma" && !(v > 0)) || (s.method == "ndt" && !(v >= 0 && v < 1)) ||
-      (s.method != "pot" && s.method != "sigma" && s.method != "quantile" && s.method != "ndt"))
+      (s.method == "telemanom" && !(v >= 0 && v < 1)) ||
+      (s.method != "pot" && s.method != "sigma" && s.method != "quantile" && s.method != "ndt" && s.method != "telemanom"))
     job.fail("novelty.threshold",
-             "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999) or ndt:PRUNE (0.13)");
+             "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999), ndt:PRUNE (0.13) or telemanom:PRUNE (0.13)");
   s.method_value = v;
   if (const auto d = job.get_duration("novelty.ndt-window")) s.ndt_window = *d;
   if (const auto d = job.get_duration("novelty.ndt-smoothing")) s.ndt_smoothing = *d;
@@ -160,7 +161,7 @@ std::string file_name(std::string name) {
 // Thresholds on the reference scores (pot, sigma, quantile). ndt instead works on the scores of
 // the rows after the reference period (see below); its reference threshold is their maximum.
 double threshold_of(const Settings& s, std::span<const double> reference, std::size_t params) {
-  if (s.method == "ndt") return *std::max_element(reference.begin(), reference.end());
+  if (s.method == "ndt" || s.method == "telemanom") return *std::max_element(reference.begin(), reference.end());
   if (s.method == "sigma") return k::sigma_threshold(reference, s.method_value);
   // RISK is the chance that a nominal row of the model is flagged; a row is flagged when any
   // of its parameters is, so each parameter gets RISK / n (Bonferroni).
@@ -585,6 +586,10 @@ int run_novelty(const Job& job, const Comm& comm) {
       const int per_param = inputs / static_cast<int>(np);
       std::vector<double> e(n * np);
       m.share.assign(n * np, 0.0f);
+      // telemanom also needs each parameter's error in its own units (root mean square over its
+      // inputs) and its level (the window's mean value, or the period's mean).
+      const bool units = set.method == "telemanom";
+      std::vector<double> abs_err(units ? n * np : 0), level(units ? n * np : 0);
       for (std::size_t i = 0; i < n; ++i) {
         double total = 0;
         for (std::size_t q = 0; q < np; ++q) {
@@ -592,6 +597,17 @@ int run_novelty(const Job& job, const Comm& comm) {
           for (int j = 0; j < per_param; ++j) sum += err[i * static_cast<std::size_t>(inputs) + q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j)];
           e[i * np + q] = sum / per_param;
           total += sum;
+          if (!units) continue;
+          double sq = 0, mean = 0;
+          const int levels = set.kind == ModelKind::window ? per_param : 1;
+          for (int j = 0; j < per_param; ++j) {
+            const std::size_t at = q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j);
+            const double sd = m.sd[at];
+            sq += err[i * static_cast<std::size_t>(inputs) + at] * sd * sd;
+            if (j < levels) mean += r.x[i * static_cast<std::size_t>(inputs) + at] * sd + m.mean[at];
+          }
+          abs_err[i * np + q] = std::sqrt(sq / per_param);
+          level[i * np + q] = mean / levels;
         }
         for (std::size_t q = 0; q < np; ++q)
           m.share[i * np + q] = total > 0 ? static_cast<float>(e[i * np + q] * per_param / total) : 0.0f;
@@ -657,16 +673,24 @@ int run_novelty(const Job& job, const Comm& comm) {
       m.score = raw;
       std::vector<char> is_novel(n, 0);
       for (std::size_t i = 0; i < n; ++i) is_novel[i] = m.score[i] > m.threshold;
-      if (set.method == "ndt") {
-        // Hundman's dynamic threshold on the scores after the reference period (all rows when
-        // the reference period covers everything), in time order, smoothed and windowed as
-        // configured; labels are never read. Data-parallel, every rank holds a time slice of
-        // the model's rows: the whole series is gathered, so the result does not depend on
-        // the rank count.
+      if (set.method == "ndt" || set.method == "telemanom") {
+        // Hundman's dynamic threshold on the rows after the reference period (all rows when the
+        // reference period covers everything), in time order; labels are never read. ndt judges
+        // the model's score series, smoothed and windowed as configured; telemanom judges each
+        // parameter's error in its own units against its values, as the reference
+        // implementation does. Data-parallel, every rank holds some days of the model's rows:
+        // the whole series is gathered and put in time order, so that the result does not
+        // depend on the rank count.
+        const bool tm = set.method == "telemanom";
+        const std::size_t width = tm ? 2 * np : 1;  // per row: the score, or each parameter's error and value
         std::vector<TimeNs> times;
         std::vector<double> values;
-        for (std::size_t i = 0; i < n; ++i)
-          if (r.start[i] >= set.train_to || set.train_to == kTimeMax) times.push_back(r.start[i]), values.push_back(m.score[i]);
+        for (std::size_t i = 0; i < n; ++i) {
+          if (!(r.start[i] >= set.train_to || set.train_to == kTimeMax)) continue;
+          times.push_back(r.start[i]);
+          if (!tm) values.push_back(m.score[i]);
+          for (std::size_t q = 0; tm && q < np; ++q) values.push_back(abs_err[i * np + q]), values.push_back(level[i * np + q]);
+        }
         if (data_parallel) {
           ByteWriter w;
           w.put(times);
@@ -681,17 +705,52 @@ int run_novelty(const Job& job, const Comm& comm) {
             values.insert(values.end(), v.begin(), v.end());
           }
         }
-        std::vector<std::pair<TimeNs, double>> series;
-        for (std::size_t i = 0; i < times.size(); ++i) series.emplace_back(times[i], values[i]);
-        std::vector<double> sc;
-        for (const auto& [t, v] : series) sc.push_back(v);
+        std::vector<std::size_t> order(times.size());
+        std::iota(order.begin(), order.end(), std::size_t{0});
+        std::sort(order.begin(), order.end(), [&](auto a, auto b) { return times[a] < times[b]; });
+        std::vector<TimeNs> sorted_times(times.size());
+        for (std::size_t j = 0; j < order.size(); ++j) sorted_times[j] = times[order[j]];
+        auto column = [&](std::size_t c) {
+          std::vector<double> out(order.size());
+          for (std::size_t j = 0; j < order.size(); ++j) out[j] = values[order[j] * width + c];
+          return out;
+        };
+        // Lengths in rows: durations divided by the time between rows.
+        const DurationNs step = set.kind == ModelKind::window ? set.grid : set.period;
         const double unit = static_cast<double>(set.kind == ModelKind::window ? set.grid * set.stride : set.period);
-        if (set.ndt_smoothing > 0) sc = k::ewma(sc, static_cast<double>(set.ndt_smoothing) / unit);
-        const auto window = set.ndt_window > 0 ? std::max<std::size_t>(1, static_cast<std::size_t>(static_cast<double>(set.ndt_window) / unit)) : 0;
-        const auto flags = k::windowed_dynamic_threshold(sc, window, std::max<std::size_t>(1, window / 30), set.method_value);
+        auto rows_of = [&](double d) { return static_cast<std::size_t>(std::max(1.0, std::round(d / unit))); };
+        std::vector<char> flags(order.size(), 0);
+        if (!tm) {
+          std::vector<double> sc = column(0);
+          if (set.ndt_smoothing > 0) sc = k::ewma(sc, static_cast<double>(set.ndt_smoothing) / unit);
+          const auto window = set.ndt_window > 0 ? rows_of(static_cast<double>(set.ndt_window)) : 0;
+          flags = k::windowed_dynamic_threshold(sc, window, std::max<std::size_t>(1, window / 30), set.method_value);
+        } else {
+          // telemanom's settings, counted in the data's own steps (grid steps or periods): a
+          // history of 30 batches of 70, runs buffered by 100, errors smoothed over a span of
+          // 105; ndt-window and ndt-smoothing replace the first and the last.
+          const double history = set.ndt_window > 0 ? static_cast<double>(set.ndt_window) : 2100.0 * static_cast<double>(step);
+          const double smoothing = set.ndt_smoothing > 0 ? static_cast<double>(set.ndt_smoothing) : 105.0 * static_cast<double>(step);
+          k::TelemanomOptions o;
+          o.batches = 30;
+          o.batch = rows_of(history / 30);
+          o.buffer = rows_of(100.0 * static_cast<double>(step));
+          o.prune = set.method_value;
+          for (std::size_t q = 0; q < np; ++q) {
+            const auto err = k::ewma(column(2 * q), smoothing / unit);
+            const auto val = column(2 * q + 1);
+            if (val.empty()) continue;
+            // telemanom's absolute floor, 0.05 on values scaled to [-1, 1], scaled to this
+            // parameter's own range.
+            const auto [lo, hi] = std::minmax_element(val.begin(), val.end());
+            o.floor = o.min_scale * (*hi - *lo) / 2;
+            const auto f = k::telemanom_threshold(err, val, o);
+            for (std::size_t j = 0; j < f.size(); ++j) flags[j] |= f[j];
+          }
+        }
         for (std::size_t i = 0; i < n; ++i) {
-          const auto it = std::lower_bound(series.begin(), series.end(), std::pair<TimeNs, double>{r.start[i], -INFINITY});
-          is_novel[i] = it != series.end() && it->first == r.start[i] && flags[static_cast<std::size_t>(it - series.begin())];
+          const auto it = std::lower_bound(sorted_times.begin(), sorted_times.end(), r.start[i]);
+          is_novel[i] = it != sorted_times.end() && *it == r.start[i] && flags[static_cast<std::size_t>(it - sorted_times.begin())];
         }
       }
       for (std::size_t i = 0; i < n; ++i) {

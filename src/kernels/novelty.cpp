@@ -139,6 +139,159 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> e, std::siz
   return out;
 }
 
+namespace {
+
+struct MeanSd {
+  double mean = 0, sd = 0;
+};
+
+// numpy's mean and std (population), over the points `keep` accepts.
+template <class Keep>
+MeanSd mean_sd_of(std::span<const double> x, Keep keep) {
+  double s = 0, c = 0;
+  for (double v : x)
+    if (keep(v)) s += v, c += 1;
+  if (c == 0) return {NAN, NAN};
+  const double m = s / c;
+  double sq = 0;
+  for (double v : x)
+    if (keep(v)) sq += (v - m) * (v - m);
+  return {m, std::sqrt(sq / c)};
+}
+
+// numpy's percentile (linear interpolation), q in [0, 1].
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const double pos = q * static_cast<double>(v.size() - 1);
+  const auto lo = static_cast<std::size_t>(pos);
+  const std::size_t hi = std::min(lo + 1, v.size() - 1);
+  return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
+}
+
+// Marks every point within `buffer` - 1 of a point that `above` accepts, from `from` on, and
+// returns how many points are marked and how many runs of more than one point they make.
+template <class Above>
+std::pair<std::size_t, std::size_t> mark_buffered(std::span<const double> e, Above above, std::size_t buffer,
+                                                  std::size_t from, std::vector<char>& marked) {
+  const std::size_t n = e.size(), reach = buffer > 0 ? buffer - 1 : 0;
+  marked.assign(n, 0);
+  // Nearest exceedance at or before i (forward) and at or after i (backward).
+  std::size_t last = SIZE_MAX;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (above(e[i])) last = i;
+    if (last != SIZE_MAX && i - last <= reach && i >= from) marked[i] = 1;
+  }
+  last = SIZE_MAX;
+  for (std::size_t i = n; i-- > 0;) {
+    if (above(e[i])) last = i;
+    if (last != SIZE_MAX && last - i <= reach && i >= from) marked[i] = 1;
+  }
+  std::size_t points = 0, runs = 0;
+  for (std::size_t i = 0; i < n;) {
+    if (!marked[i]) {
+      ++i;
+      continue;
+    }
+    const std::size_t b = i;
+    while (i < n && marked[i]) ++i;
+    points += i - b;
+    runs += i - b > 1;
+  }
+  return {points, runs};
+}
+
+// telemanom's find_epsilon: the z of mean + z std that removes the most mean and spread per
+// point and run; 12 when none qualifies.
+double telemanom_z(std::span<const double> e, std::size_t buffer, std::vector<char>& scratch) {
+  const auto [mean, sd] = mean_sd_of(e, [](double) { return true; });
+  double best = 0, z_best = 12.0;
+  if (!(sd > 0) || mean == 0) return z_best;
+  for (int k = 0; k < 19; ++k) {
+    const double z = 2.5 + 0.5 * k, eps = mean + z * sd;
+    const auto [pm, psd] = mean_sd_of(e, [&](double v) { return v < eps; });
+    if (std::isnan(pm)) continue;
+    const auto [points, runs] = mark_buffered(e, [&](double v) { return v > eps; }, buffer, 0, scratch);
+    if (points == 0) continue;
+    const double s = ((mean - pm) / mean + (sd - psd) / sd) / static_cast<double>(runs * runs + points);
+    if (s >= best && runs <= 5 && static_cast<double>(points) < 0.5 * static_cast<double>(e.size())) {
+      best = s;
+      z_best = z;
+    }
+  }
+  return z_best;
+}
+
+}  // namespace
+
+std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<const double> values,
+                                      const TelemanomOptions& o) {
+  const std::size_t n = errors.size();
+  std::vector<char> out(n, 0);
+  if (n < 2 || values.size() != n) return out;
+  const std::size_t batch = std::max<std::size_t>(1, o.batch), history = batch * std::max<std::size_t>(1, o.batches);
+  std::vector<char> marked, scratch;
+  std::vector<double> inv;
+  // One window: [begin, end), judging its points from begin + from on.
+  auto judge = [&](std::size_t begin, std::size_t end, std::size_t from) {
+    const auto e = errors.subspan(begin, end - begin);
+    const auto y = values.subspan(begin, end - begin);
+    const std::vector<double> yv(y.begin(), y.end());
+    const double range = percentile(yv, 0.95) - percentile(yv, 0.05);
+    const double chan_sd = mean_sd_of(y, [](double) { return true; }).sd;
+    const auto [mean, sd] = mean_sd_of(e, [](double) { return true; });
+    inv.resize(e.size());
+    for (std::size_t i = 0; i < e.size(); ++i) inv[i] = 2 * mean - e[i];
+    std::vector<char> keep(e.size(), 0);
+    for (const std::span<const double> s : {e, std::span<const double>(inv)}) {
+      const double eps = mean + telemanom_z(s, o.buffer, scratch) * sd;
+      const double peak = *std::max_element(s.begin(), s.end());
+      // Errors too small against the values, or in absolute terms: nothing here is novel.
+      if (!(sd > o.min_scale * chan_sd || peak > o.min_scale * range) || !(peak > o.floor)) continue;
+      mark_buffered(s, [&](double v) { return v > eps && v > o.min_scale * range; }, o.buffer, from, marked);
+      // The largest error neither marked here nor flagged by an earlier window.
+      double below = 0;
+      for (std::size_t i = 0; i < s.size(); ++i)
+        if (!marked[i] && !out[begin + i]) below = std::max(below, s[i]);
+      struct Run {
+        std::size_t b, e;
+        double peak;
+      };
+      std::vector<Run> runs;
+      for (std::size_t i = 0; i < s.size();) {
+        if (!marked[i]) {
+          ++i;
+          continue;
+        }
+        Run r{i, i, s[i]};
+        for (; i < s.size() && marked[i]; ++i) r.peak = std::max(r.peak, s[i]);
+        r.e = i;
+        runs.push_back(r);
+      }
+      std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.peak > b.peak; });
+      std::size_t kept = 0;  // the runs ranked before the last drop of more than `prune`
+      for (std::size_t k = 0; k < runs.size(); ++k) {
+        const double next = k + 1 < runs.size() ? runs[k + 1].peak : below;
+        if (runs[k].peak > 0 && (runs[k].peak - next) / runs[k].peak >= o.prune) kept = k + 1;
+      }
+      for (std::size_t k = 0; k < kept; ++k)
+        for (std::size_t i = runs[k].b; i < runs[k].e; ++i) keep[i] = 1;
+    }
+    for (std::size_t i = 0; i < e.size(); ++i) out[begin + i] |= keep[i];
+  };
+  if (n <= history) {
+    judge(0, n, 0);
+    return out;
+  }
+  const std::size_t windows = (n - history) / batch;
+  for (std::size_t w = 0; w <= windows; ++w) {
+    const std::size_t begin = w * batch, end = w == windows ? n : begin + history;
+    // Each point is judged once: by the first window, or by the first that ends after it.
+    judge(begin, end, w == 0 ? 0 : history - batch);
+  }
+  return out;
+}
+
 std::vector<double> ewma(std::span<const double> x, double span) {
   std::vector<double> out(x.begin(), x.end());
   if (!(span > 1)) return out;

@@ -3,6 +3,7 @@
 /// novel periods into intervals, and event-wise precision and recall against labelled
 /// intervals. Pure functions over spans.
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -45,6 +46,32 @@ std::vector<char> dynamic_threshold(std::span<const double> scores, double prune
 /// holds it flags it. `window` 0: one window over everything.
 std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std::size_t window, std::size_t step,
                                              double prune = 0.13);
+
+/// Hundman et al.'s thresholding as their reference implementation (telemanom, the code behind
+/// the paper's figures) runs it over a long series of prediction errors, with its guards:
+/// - windows of `batches` x `batch` errors move by one batch, and each judges only its newest
+///   batch (the first window judges all of itself);
+/// - a window's threshold is mean + z std of its errors, z in 2.5, 3, ... 11.5, the one that
+///   lowers their mean and spread most per point and run removed, where every exceedance draws
+///   `buffer` points either side into its run; at most 5 runs and under half the window;
+/// - a window whose errors are small against its values (std under `min_scale` x the values'
+///   std and peak under `min_scale` x their 5-95% range, or peak under `floor`) flags nothing,
+///   nor does an error under `min_scale` x that range;
+/// - runs are pruned as in `dynamic_threshold`, against the largest error left below;
+/// - errors falling far below their usual level (mirrored about the window's mean) are judged
+///   the same way: a series that stops moving is as novel as one that jumps.
+/// `errors` (in the units of `values`, smoothed by the caller if wanted) and `values` are in time
+/// order, one per point. Returns which points are novel. Uses no label.
+struct TelemanomOptions {
+  std::size_t batch = 70;    ///< points a window judges
+  std::size_t batches = 30;  ///< a window's history, in batches
+  std::size_t buffer = 100;  ///< points either side of an exceedance drawn into its run
+  double prune = 0.13;
+  double min_scale = 0.05;
+  double floor = 0;          ///< smallest peak error worth a look, in value units
+};
+std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<const double> values,
+                                      const TelemanomOptions& options);
 
 /// Exponentially weighted moving average with pandas' `ewm(span=span, adjust=True)` weights
 /// (Hundman et al. smooth the errors so before thresholding). `span` <= 1: a copy.

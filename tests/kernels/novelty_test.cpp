@@ -82,3 +82,57 @@ TEST(Ewma, PandasAdjustedWeights) {
   EXPECT_DOUBLE_EQ(y[2], 0.25 / 1.75);
   EXPECT_EQ(ewma(x, 1), x);
 }
+
+namespace {
+// Prediction errors of about 0.1 and values swinging over [-1, 1], as on SMAP.
+std::pair<std::vector<double>, std::vector<double>> quiet_errors(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0, 0.02);
+  std::vector<double> e(n), y(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    e[i] = std::abs(0.1 + noise(rng));
+    y[i] = std::sin(static_cast<double>(i) * 0.01);
+  }
+  return {e, y};
+}
+std::size_t flagged(const std::vector<char>& f, std::size_t from, std::size_t to) {
+  return static_cast<std::size_t>(std::count(f.begin() + static_cast<std::ptrdiff_t>(from), f.begin() + static_cast<std::ptrdiff_t>(to), 1));
+}
+}  // namespace
+
+TEST(TelemanomThreshold, FlagsABurstWithItsBufferAndNothingElse) {
+  auto [e, y] = quiet_errors(8000, 7);
+  for (std::size_t i = 5000; i < 5010; ++i) e[i] = 1.0;
+  const auto f = telemanom_threshold(ewma(e, 105), y, {});
+  EXPECT_TRUE(f[5005]);
+  EXPECT_EQ(flagged(f, 0, 4800), 0u);
+  EXPECT_EQ(flagged(f, 5400, 8000), 0u);
+}
+
+TEST(TelemanomThreshold, ErrorsSmallAgainstTheValuesAreNominal) {
+  auto [e, y] = quiet_errors(8000, 8);
+  for (auto& v : e) v *= 0.01;  // errors of 0.001, bursts of 0.01: 0.5% of the values' range
+  for (std::size_t i = 5000; i < 5010; ++i) e[i] = 0.01;
+  const auto f = telemanom_threshold(e, y, {});
+  EXPECT_EQ(flagged(f, 0, f.size()), 0u);
+}
+
+TEST(TelemanomThreshold, ErrorsThatCollapseAreNovelToo) {
+  auto [e, y] = quiet_errors(8000, 9);
+  for (std::size_t i = 3000; i < 3150; ++i) e[i] = 0.0;  // the model is suddenly perfect: a flat line
+  const auto f = telemanom_threshold(e, y, {});
+  EXPECT_GT(flagged(f, 3000, 3150), 100u);
+  EXPECT_EQ(flagged(f, 0, 2800), 0u);
+  EXPECT_EQ(flagged(f, 3400, 8000), 0u);
+}
+
+TEST(TelemanomThreshold, AShortSeriesIsOneWindow) {
+  auto [e, y] = quiet_errors(500, 10);
+  for (std::size_t i = 100; i < 105; ++i) e[i] = 1.0;
+  TelemanomOptions o;
+  o.buffer = 3;
+  const auto f = telemanom_threshold(e, y, o);
+  EXPECT_EQ(flagged(f, 98, 107), 9u);  // the burst and 2 points either side
+  EXPECT_EQ(flagged(f, 0, f.size()), 9u);
+  EXPECT_EQ(flagged(telemanom_threshold(e, std::vector<double>(3), o), 0, 500), 0u);  // values of another length
+}
