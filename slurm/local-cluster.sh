@@ -87,12 +87,14 @@ start() {
   export SLURM_CONF="$CONF"
   slurmctld -f "$CONF"
   slurmd -f "$CONF"
-  for _ in $(seq 100); do
+  # A loaded machine can take a while to register the node: up to a minute.
+  for _ in $(seq 300); do
     state=$(sinfo -h -N -o %T 2> /dev/null | head -1 || true)
     case "$state" in idle*|mixed*|alloc*) echo "local Slurm cluster up: $(env_line)"; return ;; esac
     sleep 0.2
   done
-  echo "the node did not come up (state '${state:-none}'); logs in $DIR/log" >&2
+  echo "the node did not come up (state '${state:-none}'); logs in $DIR/log:" >&2
+  tail -n 20 "$DIR"/log/*.log >&2 || true
   stop
   exit 1
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "core/error.hpp"
 #include "io/fs.hpp"
@@ -144,6 +145,26 @@ void write_text(const std::filesystem::path& path, std::string_view text, const 
 }  // namespace
 
 void write_file(const std::filesystem::path& file, std::string_view text) { write_text(file, text, file); }
+
+TextFile::TextFile(std::filesystem::path file) : file_(std::move(file)), f_(std::fopen(file_.c_str(), "wb")) {
+  if (f_ == nullptr) throw IoError(file_.string() + ": cannot create: " + std::strerror(errno));
+}
+
+TextFile::~TextFile() {
+  if (f_ != nullptr) std::fclose(f_);
+}
+
+void TextFile::flush() {
+  if (std::fwrite(buffer_.data(), 1, buffer_.size(), f_) != buffer_.size())
+    throw IoError(file_.string() + ": cannot write (disk full?)");
+  buffer_.clear();
+}
+
+void TextFile::close() {
+  flush();
+  std::FILE* f = std::exchange(f_, nullptr);
+  if (std::fclose(f) != 0) throw IoError(file_.string() + ": cannot write (disk full?)");
+}
 
 void write_file_atomically(const std::filesystem::path& file, std::string_view text) {
   const auto tmp = temporary_name(file);

@@ -3,6 +3,7 @@
 /// written, two-space indentation, doubles printed shortest-exact, NaN/Inf as null.
 
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -53,5 +54,30 @@ void write_file_atomically(const std::filesystem::path& file, std::string_view t
 /// Writes text to `file` as it is (a staged output, renamed into place later); IoError names
 /// the file when it cannot be created or written.
 void write_file(const std::filesystem::path& file, std::string_view text);
+
+/// A text file written in pieces (an output too large to hold as one string), as `write_file`
+/// writes it: append to buffer(), call flush_if_full() now and then, close() at the end. The
+/// destructor closes without reporting: it runs when an exception is already on its way.
+class TextFile {
+ public:
+  explicit TextFile(std::filesystem::path file);
+  ~TextFile();
+  TextFile(const TextFile&) = delete;
+  TextFile& operator=(const TextFile&) = delete;
+
+  std::string& buffer() noexcept { return buffer_; }
+  /// Writes the buffer out once it holds 1 MB.
+  void flush_if_full() {
+    if (buffer_.size() >= (1u << 20)) flush();
+  }
+  /// Writes the rest and closes; IoError naming the file on a short write (a full disk).
+  void close();
+
+ private:
+  void flush();
+  std::filesystem::path file_;
+  std::FILE* f_ = nullptr;
+  std::string buffer_;
+};
 
 }  // namespace telemine::io

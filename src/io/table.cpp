@@ -109,17 +109,33 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
   return report;
 }
 
-void write_square_matrices(const std::filesystem::path& file, const std::vector<std::string>& labels,
-                           const std::vector<SquareMatrix>& matrices) {
+struct SquareMatrixFile::Impl {
+  std::filesystem::path file;
+  std::size_t n = 0;
+  h5::Hid f;
+};
+
+SquareMatrixFile::SquareMatrixFile(const std::filesystem::path& file, const std::vector<std::string>& labels)
+    : impl_(std::make_unique<Impl>()) {
   h5::init();
-  h5::Hid f = h5::create_file(file);
-  h5::write_column(f, "labels", labels, file);
-  const std::size_t n = labels.size();
-  for (const auto& m : matrices) {
-    if (!m.f64.empty() || m.i64.empty()) h5::write_matrix(f, m.name, m.f64, n, n, file);
-    else h5::write_matrix(f, m.name, m.i64, n, n, file);
-  }
-  if (!f.close()) throw IoError(file.string() + ": cannot close (disk full?)");
+  impl_->file = file;
+  impl_->n = labels.size();
+  impl_->f = h5::create_file(file);
+  h5::write_column(impl_->f, "labels", labels, file);
+}
+
+SquareMatrixFile::~SquareMatrixFile() = default;  // Hid closes quietly
+
+void SquareMatrixFile::add(const std::string& name, std::span<const double> values) {
+  h5::write_matrix(impl_->f, name, values, impl_->n, impl_->n, impl_->file);
+}
+
+void SquareMatrixFile::add(const std::string& name, std::span<const std::int64_t> values) {
+  h5::write_matrix(impl_->f, name, values, impl_->n, impl_->n, impl_->file);
+}
+
+void SquareMatrixFile::close() {
+  if (!impl_->f.close()) throw IoError(impl_->file.string() + ": cannot close (disk full?)");
 }
 
 }  // namespace telemine::io

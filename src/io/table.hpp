@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -44,16 +45,23 @@ CollectiveWriteReport write_table(const std::filesystem::path& file, const Comm&
                                   const std::map<std::string, std::vector<std::string>>& dictionaries,
                                   const std::map<std::string, std::string>& attributes);
 
-/// A labelled square matrix of float64 or int64 values (the one that is non-empty), row-major.
-struct SquareMatrix {
-  std::string name;
-  std::vector<double> f64;
-  std::vector<std::int64_t> i64;
-};
+/// One process: `file` with the dataset `labels` (n strings), then labelled n x n matrices
+/// (row-major) added one at a time, so that only one need be in memory. Throws IoError naming
+/// the file; close() reports a failed close (a full disk).
+class SquareMatrixFile {
+ public:
+  SquareMatrixFile(const std::filesystem::path& file, const std::vector<std::string>& labels);
+  ~SquareMatrixFile();
+  SquareMatrixFile(const SquareMatrixFile&) = delete;
+  SquareMatrixFile& operator=(const SquareMatrixFile&) = delete;
 
-/// One process: writes `file` with the dataset `labels` (n strings) and each matrix as an n x n
-/// dataset. Throws IoError naming the file.
-void write_square_matrices(const std::filesystem::path& file, const std::vector<std::string>& labels,
-                           const std::vector<SquareMatrix>& matrices);
+  void add(const std::string& name, std::span<const double> values);
+  void add(const std::string& name, std::span<const std::int64_t> values);
+  void close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace telemine::io

@@ -705,7 +705,10 @@ int run_dependency(const Job& job, const Comm& comm) {
       return s;
     };
 
-    std::string csv = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
+    // Streamed: every pair's line, about 20 GB at 20,000 parameters, is never one string.
+    io::TextFile pairs_csv(product.staging("pairs.csv"));
+    std::string& csv = pairs_csv.buffer();
+    csv = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
     for (const auto& r : all) {
       csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag) + ",";
       io::append_number(csv, r.mi);
@@ -714,8 +717,9 @@ int run_dependency(const Job& job, const Comm& comm) {
       csv += ",";
       io::append_number(csv, r.score);
       csv += r.significant ? ",1\n" : ",0\n";
+      pairs_csv.flush_if_full();
     }
-    io::write_file(product.staging("pairs.csv"), csv);
+    pairs_csv.close();
 
     // Each parameter's strongest significant partners, with the lag seen from that parameter.
     std::vector<std::vector<std::pair<const PairResult*, bool>>> partners(params.size());
@@ -742,7 +746,9 @@ int run_dependency(const Job& job, const Comm& comm) {
     io::write_file(product.staging("top.csv"), top);
 
     // Significant pairs; an arrow from the leader to the follower when the dependence is lagged.
-    std::string dot = "digraph dependencies {\n  node [shape=box];\n";
+    io::TextFile graph(product.staging("graph.dot"));
+    std::string& dot = graph.buffer();
+    dot = "digraph dependencies {\n  node [shape=box];\n";
     for (const auto& r : all) {
       if (!r.significant) continue;
       const bool lead_b = r.lag < 0;
@@ -751,31 +757,33 @@ int run_dependency(const Job& job, const Comm& comm) {
       std::string w;
       io::append_number(w, 1 + 4 * r.nmi);
       dot += "penwidth=" + w + "];\n";
+      graph.flush_if_full();
     }
     dot += "}\n";
-    io::write_file(product.staging("graph.dot"), dot);
+    graph.close();
 
     if (set.mode == Mode::all) {
+      // Five n x n matrices (3.2 GB each at 20,000 parameters), built and written one at a time.
       const auto n = static_cast<std::size_t>(n_params);
-      std::vector<double> mi(n * n, NAN), nmi(n * n, NAN), score(n * n, NAN);
-      std::vector<std::int64_t> lag(n * n, 0), sig(n * n, 0);
-      for (const auto& r : all)
-        for (const auto& [i, j, sign] : {std::tuple{r.a, r.b, 1}, std::tuple{r.b, r.a, -1}}) {
-          const std::size_t c = static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j);
-          mi[c] = r.mi;
-          nmi[c] = r.nmi;
-          score[c] = r.score;
-          lag[c] = sign * r.lag * (set.grid / kSecond);
-          sig[c] = r.significant;
-        }
       std::vector<std::string> names;
       for (const auto& p : params) names.push_back(p.display);
-      io::write_square_matrices(product.staging("pairs.h5"), names,
-                                {{"mi", std::move(mi), {}},
-                                 {"nmi", std::move(nmi), {}},
-                                 {"score", std::move(score), {}},
-                                 {"lag_seconds", {}, std::move(lag)},
-                                 {"significant", {}, std::move(sig)}});
+      io::SquareMatrixFile h5(product.staging("pairs.h5"), names);
+      auto matrix = [&](auto empty, auto value) {  // value(result, +1 for (a, b) or -1 for (b, a))
+        std::vector<decltype(empty)> m(n * n, empty);
+        for (const auto& r : all)
+          for (const auto& [i, j, sign] : {std::tuple{r.a, r.b, 1}, std::tuple{r.b, r.a, -1}})
+            m[static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j)] = value(r, sign);
+        return m;
+      };
+      const std::int64_t grid_seconds = set.grid / kSecond;
+      h5.add("mi", matrix(double{NAN}, [](const PairResult& r, int) { return r.mi; }));
+      h5.add("nmi", matrix(double{NAN}, [](const PairResult& r, int) { return r.nmi; }));
+      h5.add("score", matrix(double{NAN}, [](const PairResult& r, int) { return r.score; }));
+      h5.add("lag_seconds", matrix(std::int64_t{0}, [&](const PairResult& r, int sign) {
+               return static_cast<std::int64_t>(sign * r.lag * grid_seconds);
+             }));
+      h5.add("significant", matrix(std::int64_t{0}, [](const PairResult& r, int) { return static_cast<std::int64_t>(r.significant); }));
+      h5.close();
     }
   });
   product.phase("write");

@@ -273,11 +273,10 @@ int run_stats(const Job& job, const Comm& comm) {
     if (!comm.is_root()) return;
     std::vector<ByteReader> readers;
     for (const auto& g : gathered) readers.emplace_back(g);
-    std::FILE* f = std::fopen(product.staging("stats.csv").c_str(), "wb");
-    if (!f) throw IoError(product.staging("stats.csv").string() + ": cannot create");
-    std::string text = "mission,param,bucket_start,count,nan_count,min,max,mean,std,first,last\n";
+    io::TextFile csv(product.staging("stats.csv"));
+    std::string& text = csv.buffer();
+    text = "mission,param,bucket_start,count,nan_count,min,max,mean,std,first,last\n";
     char tbuf[40];
-    bool ok = true;
     for (std::size_t m = 0; m < plan.missions.size(); ++m)
       for (std::size_t k = 0; k < plan.missions[m].params.size(); ++k)
         for (auto& rd : readers)
@@ -294,13 +293,9 @@ int run_stats(const Job& job, const Comm& comm) {
             }
             io::append_number(text, b.last);
             text += '\n';
-            if (text.size() > (1 << 20)) {
-              ok = ok && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-              text.clear();
-            }
+            csv.flush_if_full();
           }
-    ok = ok && std::fwrite(text.data(), 1, text.size(), f) == text.size();
-    if (std::fclose(f) != 0 || !ok) throw IoError(product.staging("stats.csv").string() + ": cannot write (disk full?)");
+    csv.close();
   });
   product.phase("write");
 

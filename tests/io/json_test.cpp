@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <string>
 
+#include "core/error.hpp"
 #include "test_util.hpp"
 
 using namespace telemine::io;
@@ -23,4 +26,36 @@ TEST(Json, WritesFilesAtomically) {
   telemine::test::TempDir dir;
   write_file_atomically(dir / "x.json", "{}\n");
   EXPECT_EQ(telemine::test::read_text(dir / "x.json"), "{}\n");
+}
+
+TEST(TextFile, WritesPiecesThroughItsBuffer) {
+  telemine::test::TempDir dir;
+  TextFile f(dir / "big.csv");
+  std::string expected;
+  for (int i = 0; i < 200000; ++i) {  // 2.5 MB: several flushes
+    const std::string line = "row " + std::to_string(i) + "\n";
+    f.buffer() += line;
+    expected += line;
+    f.flush_if_full();
+  }
+  f.close();
+  EXPECT_EQ(telemine::test::read_text(dir / "big.csv"), expected);
+}
+
+TEST(TextFile, NamesTheFileItCannotCreateOrFill) {
+  telemine::test::TempDir dir;
+  try {
+    TextFile f(dir / "no-such-folder" / "x.csv");
+    FAIL() << "created a file in a missing folder";
+  } catch (const telemine::IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-folder/x.csv: cannot create"), std::string::npos) << e.what();
+  }
+  TextFile full("/dev/full");  // every write fails with ENOSPC, as on a full disk
+  full.buffer() = std::string(2 << 20, 'x');
+  EXPECT_THROW(
+      {
+        full.flush_if_full();
+        full.close();
+      },
+      telemine::IoError);
 }
