@@ -18,6 +18,7 @@
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/merge.hpp"
 #include "core/progress.hpp"
 #include "core/serialize.hpp"
 #include "core/time.hpp"
@@ -671,121 +672,159 @@ int run_dependency(const Job& job, const Comm& comm) {
   resumed_pairs = comm.allreduce_value<std::int64_t>(resumed_pairs, ReduceOp::sum);
   product.phase("pairs");
 
-  // 4. Rank 0: the false discovery rate over every pair and lag tested, then the outputs.
-  ByteWriter w;
-  w.put(std::span<const PairResult>(results));
-  w.put(small_p);
-  const auto gathered = comm.gather_bytes(w.take());
-  std::int64_t n_significant = 0;
+  // 4. The false discovery rate over every pair and lag tested, then the outputs. The results
+  // stay on their ranks (2 x 10^8 pairs, 11 GB, at 20,000 parameters): rank 0 gathers only the
+  // p-values Benjamini-Hochberg may keep, every rank sorts its own results into the output
+  // order, and rank 0 writes them as merge_to_root hands them over, in bounded rounds.
+  const auto gathered_p = comm.gather_bytes([&] {
+    ByteWriter w;
+    w.put(small_p);
+    return w.take();
+  }());
+  std::string threshold_bytes;
   comm.run_phase([&] {
     if (!comm.is_root()) return;
-    std::vector<PairResult> all;
     std::vector<double> ps;
-    for (const auto& bytes : gathered) {
+    for (const auto& bytes : gathered_p) {
       ByteReader rd(bytes);
-      const auto r = rd.get_vector<PairResult>();
-      all.insert(all.end(), r.begin(), r.end());
       const auto p = rd.get_vector<double>();
       ps.insert(ps.end(), p.begin(), p.end());
     }
     const std::int64_t tests = n_pairs * static_cast<std::int64_t>(lags.size());
-    const double threshold = k::benjamini_hochberg_threshold(std::move(ps), tests, set.alpha);
-    for (auto& r : all) n_significant += r.significant = r.p <= threshold;
-    const auto& name = [&](std::int32_t p) -> const std::string& { return params[p].display; };
-    std::sort(all.begin(), all.end(), [&](const PairResult& x, const PairResult& y) {
-      if (x.significant != y.significant) return x.significant;
-      if (x.score != y.score) return x.score > y.score;
-      if (x.nmi != y.nmi) return x.nmi > y.nmi;
-      return std::tie(name(x.a), name(x.b)) < std::tie(name(y.a), name(y.b));
-    });
-    const double grid_s = static_cast<double>(set.grid) / kSecond;
-    auto lag_seconds = [&](std::int64_t lag) {
-      std::string s;
-      io::append_number(s, static_cast<double>(lag) * grid_s);
-      return s;
-    };
+    ByteWriter w;
+    w.put(k::benjamini_hochberg_threshold(std::move(ps), tests, set.alpha));
+    threshold_bytes = w.take();
+  });
+  comm.broadcast_bytes(threshold_bytes);
+  const double threshold = ByteReader(threshold_bytes).get<double>();
+  std::int64_t n_significant = 0;
+  for (auto& r : results) n_significant += r.significant = r.p <= threshold;
+  n_significant = comm.allreduce_value(n_significant, ReduceOp::sum);
 
-    // Streamed: every pair's line, about 20 GB at 20,000 parameters, is never one string.
-    io::TextFile pairs_csv(product.staging("pairs.csv"));
-    std::string& csv = pairs_csv.buffer();
-    csv = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
-    for (const auto& r : all) {
-      csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag) + ",";
-      io::append_number(csv, r.mi);
-      csv += ",";
-      io::append_number(csv, r.nmi);
-      csv += ",";
-      io::append_number(csv, r.score);
-      csv += r.significant ? ",1\n" : ",0\n";
-      pairs_csv.flush_if_full();
-    }
-    pairs_csv.close();
+  const auto& name = [&](std::int32_t p) -> const std::string& { return params[p].display; };
+  // Significant first, then by score; a total order, so any rank count writes the same bytes.
+  auto output_order = [&](const PairResult& x, const PairResult& y) {
+    if (x.significant != y.significant) return x.significant;
+    if (x.score != y.score) return x.score > y.score;
+    if (x.nmi != y.nmi) return x.nmi > y.nmi;
+    return std::tie(name(x.a), name(x.b)) < std::tie(name(y.a), name(y.b));
+  };
+  std::sort(results.begin(), results.end(), output_order);
+  const double grid_s = static_cast<double>(set.grid) / kSecond;
+  auto lag_seconds = [&](std::int64_t lag) {
+    std::string s;
+    io::append_number(s, static_cast<double>(lag) * grid_s);
+    return s;
+  };
 
-    // Each parameter's strongest significant partners, with the lag seen from that parameter.
-    std::vector<std::vector<std::pair<const PairResult*, bool>>> partners(params.size());
-    for (const auto& r : all) {
-      if (!r.significant) continue;
-      partners[r.a].push_back({&r, false});
-      partners[r.b].push_back({&r, true});
-    }
-    std::string top = "param,rank,partner,lag_seconds,mi,nmi,score\n";
+  // pairs.csv and graph.dot in one pass, streamed; each parameter's strongest significant
+  // partners (with the lag seen from that parameter) kept for top.csv.
+  std::optional<io::TextFile> pairs_csv, graph;
+  std::vector<std::vector<std::pair<PairResult, bool>>> partners(comm.is_root() ? params.size() : 0);
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    pairs_csv.emplace(product.staging("pairs.csv"));
+    pairs_csv->buffer() = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
+    graph.emplace(product.staging("graph.dot"));
+    graph->buffer() = "digraph dependencies {\n  node [shape=box];\n";
+  });
+  merge_to_root<PairResult>(comm, results, output_order, [&](const PairResult& r) {
+    std::string& csv = pairs_csv->buffer();
+    csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag) + ",";
+    io::append_number(csv, r.mi);
+    csv += ",";
+    io::append_number(csv, r.nmi);
+    csv += ",";
+    io::append_number(csv, r.score);
+    csv += r.significant ? ",1\n" : ",0\n";
+    pairs_csv->flush_if_full();
+    if (!r.significant) return;
+    for (const auto& [p, flipped] : {std::pair{r.a, false}, std::pair{r.b, true}})
+      if (static_cast<int>(partners[static_cast<std::size_t>(p)].size()) < set.top) partners[static_cast<std::size_t>(p)].emplace_back(r, flipped);
+    // An arrow from the leader to the follower when the dependence is lagged.
+    std::string& dot = graph->buffer();
+    const bool lead_b = r.lag < 0;
+    dot += "  " + dot_quote(name(lead_b ? r.b : r.a)) + " -> " + dot_quote(name(lead_b ? r.a : r.b)) + " [";
+    dot += r.lag == 0 ? "dir=none, " : "label=\"" + lag_seconds(std::abs(r.lag)) + " s\", ";
+    std::string w;
+    io::append_number(w, 1 + 4 * r.nmi);
+    dot += "penwidth=" + w + "];\n";
+    graph->flush_if_full();
+  });
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    pairs_csv->close();
+    graph->buffer() += "}\n";
+    graph->close();
+    io::TextFile top(product.staging("top.csv"));
+    std::string& t = top.buffer();
+    t = "param,rank,partner,lag_seconds,mi,nmi,score\n";
     for (std::int32_t p = 0; p < n_params; ++p) {
       int rank = 0;
-      for (const auto& [r, flipped] : partners[p]) {  // already by score
-        if (++rank > set.top) break;
-        top += name(p) + "," + std::to_string(rank) + "," + name(flipped ? r->a : r->b) + "," +
-               lag_seconds(flipped ? -r->lag : r->lag) + ",";
-        io::append_number(top, r->mi);
-        top += ",";
-        io::append_number(top, r->nmi);
-        top += ",";
-        io::append_number(top, r->score);
-        top += "\n";
+      for (const auto& [r, flipped] : partners[static_cast<std::size_t>(p)]) {  // already by score
+        t += name(p) + "," + std::to_string(++rank) + "," + name(flipped ? r.a : r.b) + "," +
+             lag_seconds(flipped ? -r.lag : r.lag) + ",";
+        io::append_number(t, r.mi);
+        t += ",";
+        io::append_number(t, r.nmi);
+        t += ",";
+        io::append_number(t, r.score);
+        t += "\n";
       }
+      top.flush_if_full();
     }
-    io::write_file(product.staging("top.csv"), top);
+    top.close();
+  });
 
-    // Significant pairs; an arrow from the leader to the follower when the dependence is lagged.
-    io::TextFile graph(product.staging("graph.dot"));
-    std::string& dot = graph.buffer();
-    dot = "digraph dependencies {\n  node [shape=box];\n";
-    for (const auto& r : all) {
-      if (!r.significant) continue;
-      const bool lead_b = r.lag < 0;
-      dot += "  " + dot_quote(name(lead_b ? r.b : r.a)) + " -> " + dot_quote(name(lead_b ? r.a : r.b)) + " [";
-      dot += r.lag == 0 ? "dir=none, " : "label=\"" + lag_seconds(std::abs(r.lag)) + " s\", ";
-      std::string w;
-      io::append_number(w, 1 + 4 * r.nmi);
-      dot += "penwidth=" + w + "];\n";
-      graph.flush_if_full();
-    }
-    dot += "}\n";
-    graph.close();
-
-    if (set.mode == Mode::all) {
-      // Five n x n matrices (3.2 GB each at 20,000 parameters), built and written one at a time.
-      const auto n = static_cast<std::size_t>(n_params);
+  // pairs.h5 (mode all): five n x n matrices (3.2 GB each at 20,000 parameters), each built on
+  // rank 0 from the cells the ranks send it in rounds, written, and freed before the next.
+  if (set.mode == Mode::all) {
+    struct Cell {
+      std::int32_t a, b;
+      double value;  // lags and flags too: small integers, exact in a double
+    };
+    const auto n = static_cast<std::size_t>(n_params);
+    std::optional<io::SquareMatrixFile> h5;
+    comm.run_phase([&] {
+      if (!comm.is_root()) return;
       std::vector<std::string> names;
       for (const auto& p : params) names.push_back(p.display);
-      io::SquareMatrixFile h5(product.staging("pairs.h5"), names);
-      auto matrix = [&](auto empty, auto value) {  // value(result, +1 for (a, b) or -1 for (b, a))
-        std::vector<decltype(empty)> m(n * n, empty);
-        for (const auto& r : all)
-          for (const auto& [i, j, sign] : {std::tuple{r.a, r.b, 1}, std::tuple{r.b, r.a, -1}})
-            m[static_cast<std::size_t>(i) * n + static_cast<std::size_t>(j)] = value(r, sign);
-        return m;
+      h5.emplace(product.staging("pairs.h5"), names);
+    });
+    const double grid_seconds = static_cast<double>(set.grid / kSecond);
+    const std::array<std::pair<const char*, double (*)(const PairResult&, double)>, 5> matrices = {{
+        {"mi", [](const PairResult& r, double) { return r.mi; }},
+        {"nmi", [](const PairResult& r, double) { return r.nmi; }},
+        {"score", [](const PairResult& r, double) { return r.score; }},
+        {"lag_seconds", [](const PairResult& r, double g) { return static_cast<double>(r.lag) * g; }},
+        {"significant", [](const PairResult& r, double) { return r.significant ? 1.0 : 0.0; }},
+    }};
+    for (const auto& [matrix_name, value] : matrices) {
+      const bool is_int = std::string_view(matrix_name) == "lag_seconds" || std::string_view(matrix_name) == "significant";
+      const bool antisymmetric = std::string_view(matrix_name) == "lag_seconds";  // seen from b, b leads by -lag
+      std::vector<Cell> cells(results.size());
+      for (std::size_t i = 0; i < results.size(); ++i) cells[i] = {results[i].a, results[i].b, value(results[i], grid_seconds)};
+      // Empty cells (the diagonal): NaN, or 0 for the integer matrices.
+      std::vector<double> f64(comm.is_root() && !is_int ? n * n : 0, NAN);
+      std::vector<std::int64_t> i64(comm.is_root() && is_int ? n * n : 0, 0);
+      auto set_cell = [&](std::size_t at, double v) {
+        if (is_int) i64[at] = static_cast<std::int64_t>(v);
+        else f64[at] = v;
       };
-      const std::int64_t grid_seconds = set.grid / kSecond;
-      h5.add("mi", matrix(double{NAN}, [](const PairResult& r, int) { return r.mi; }));
-      h5.add("nmi", matrix(double{NAN}, [](const PairResult& r, int) { return r.nmi; }));
-      h5.add("score", matrix(double{NAN}, [](const PairResult& r, int) { return r.score; }));
-      h5.add("lag_seconds", matrix(std::int64_t{0}, [&](const PairResult& r, int sign) {
-               return static_cast<std::int64_t>(sign * r.lag * grid_seconds);
-             }));
-      h5.add("significant", matrix(std::int64_t{0}, [](const PairResult& r, int) { return static_cast<std::int64_t>(r.significant); }));
-      h5.close();
+      merge_to_root<Cell>(comm, cells, [](const Cell&, const Cell&) { return false; }, [&](const Cell& c) {
+        set_cell(static_cast<std::size_t>(c.a) * n + static_cast<std::size_t>(c.b), c.value);
+        set_cell(static_cast<std::size_t>(c.b) * n + static_cast<std::size_t>(c.a), antisymmetric ? -c.value : c.value);
+      });
+      comm.run_phase([&] {
+        if (!comm.is_root()) return;
+        if (is_int) h5->add(matrix_name, i64);
+        else h5->add(matrix_name, f64);
+      });
     }
-  });
+    comm.run_phase([&] {
+      if (comm.is_root()) h5->close();
+    });
+  }
   product.phase("write");
 
   product.set_summary([&](io::JsonWriter& j) {

@@ -9,7 +9,8 @@
 ///  3. pairs: the pairs are ordered in tiles and split into contiguous runs, one per rank; each
 ///     rank receives the codes of the parameters its pairs touch, and measures every pair at
 ///     every lag;
-///  4. rank 0 controls the false discovery rate over all tests and writes the outputs.
+///  4. rank 0 controls the false discovery rate over all tests (from the small p-values alone)
+///     and writes the outputs as the ranks hand it their sorted results in bounded rounds.
 /// bench/README.md has the cost model behind this strategy.
 
 namespace telemine {
