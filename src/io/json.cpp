@@ -136,22 +136,27 @@ namespace {
 
 // Writes `text` to `path`; errors name `shown` (the file the caller is making).
 void write_text(const std::filesystem::path& path, std::string_view text, const std::filesystem::path& shown) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  if (f == nullptr) throw IoError(shown.string() + ": cannot create: " + std::strerror(errno));
-  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  if (std::fclose(f) != 0 || !ok) throw IoError(shown.string() + ": cannot write (disk full?)");
+  TextFile f(path, shown);
+  f.write(text);
+  f.close();
 }
 
 }  // namespace
 
 void write_file(const std::filesystem::path& file, std::string_view text) { write_text(file, text, file); }
 
-TextFile::TextFile(std::filesystem::path file) : file_(std::move(file)), f_(std::fopen(file_.c_str(), "wb")) {
+TextFile::TextFile(const std::filesystem::path& path, std::filesystem::path shown)
+    : file_(shown.empty() ? path : std::move(shown)), f_(std::fopen(path.c_str(), "wb")) {
   if (f_ == nullptr) throw IoError(file_.string() + ": cannot create: " + std::strerror(errno));
 }
 
 TextFile::~TextFile() {
   if (f_ != nullptr) std::fclose(f_);
+}
+
+void TextFile::write(std::string_view text) {
+  flush();
+  if (std::fwrite(text.data(), 1, text.size(), f_) != text.size()) throw IoError(file_.string() + ": cannot write (disk full?)");
 }
 
 void TextFile::flush() {

@@ -60,12 +60,15 @@ void write_file(const std::filesystem::path& file, std::string_view text);
 /// destructor closes without reporting: it runs when an exception is already on its way.
 class TextFile {
  public:
-  explicit TextFile(std::filesystem::path file);
+  /// Creates (or empties) `path`; errors name `shown` when given (a temporary file's target).
+  explicit TextFile(const std::filesystem::path& path, std::filesystem::path shown = {});
   ~TextFile();
   TextFile(const TextFile&) = delete;
   TextFile& operator=(const TextFile&) = delete;
 
   std::string& buffer() noexcept { return buffer_; }
+  /// Writes `text` now, after what the buffer holds (text that is already one string).
+  void write(std::string_view text);
   /// Writes the buffer out once it holds 1 MB.
   void flush_if_full() {
     if (buffer_.size() >= (1u << 20)) flush();

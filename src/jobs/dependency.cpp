@@ -792,19 +792,22 @@ int run_dependency(const Job& job, const Comm& comm) {
       h5.emplace(product.staging("pairs.h5"), names);
     });
     const double grid_seconds = static_cast<double>(set.grid / kSecond);
-    const std::array<std::pair<const char*, double (*)(const PairResult&, double)>, 5> matrices = {{
-        {"mi", [](const PairResult& r, double) { return r.mi; }},
-        {"nmi", [](const PairResult& r, double) { return r.nmi; }},
-        {"score", [](const PairResult& r, double) { return r.score; }},
-        {"lag_seconds", [](const PairResult& r, double g) { return static_cast<double>(r.lag) * g; }},
-        {"significant", [](const PairResult& r, double) { return r.significant ? 1.0 : 0.0; }},
+    struct Matrix {
+      const char* name;
+      bool integer;        // int64 in the file, 0 on the diagonal (else float64, NaN)
+      bool antisymmetric;  // (b, a) holds minus (a, b): a lag seen from b
+      double (*value)(const PairResult&, double grid_seconds);
+    };
+    const std::array<Matrix, 5> matrices = {{
+        {"mi", false, false, [](const PairResult& r, double) { return r.mi; }},
+        {"nmi", false, false, [](const PairResult& r, double) { return r.nmi; }},
+        {"score", false, false, [](const PairResult& r, double) { return r.score; }},
+        {"lag_seconds", true, true, [](const PairResult& r, double g) { return static_cast<double>(r.lag) * g; }},
+        {"significant", true, false, [](const PairResult& r, double) { return r.significant ? 1.0 : 0.0; }},
     }};
-    for (const auto& [matrix_name, value] : matrices) {
-      const bool is_int = std::string_view(matrix_name) == "lag_seconds" || std::string_view(matrix_name) == "significant";
-      const bool antisymmetric = std::string_view(matrix_name) == "lag_seconds";  // seen from b, b leads by -lag
+    for (const auto& [matrix_name, is_int, antisymmetric, value] : matrices) {
       std::vector<Cell> cells(results.size());
       for (std::size_t i = 0; i < results.size(); ++i) cells[i] = {results[i].a, results[i].b, value(results[i], grid_seconds)};
-      // Empty cells (the diagonal): NaN, or 0 for the integer matrices.
       std::vector<double> f64(comm.is_root() && !is_int ? n * n : 0, NAN);
       std::vector<std::int64_t> i64(comm.is_root() && is_int ? n * n : 0, 0);
       auto set_cell = [&](std::size_t at, double v) {

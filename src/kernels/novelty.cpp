@@ -57,88 +57,6 @@ double pot_threshold(std::span<const double> reference, double risk, double leve
   return std::max(z, t);
 }
 
-std::vector<char> dynamic_threshold(std::span<const double> e, double prune) {
-  const std::size_t n = e.size();
-  std::vector<char> out(n, 0);
-  if (n < 2) return out;
-  auto mean_sd = [](std::span<const double> x, auto keep) {
-    double s = 0, sq = 0, c = 0;
-    for (double v : x)
-      if (keep(v)) {
-        s += v;
-        c += 1;
-      }
-    const double m = c > 0 ? s / c : 0;
-    for (double v : x)
-      if (keep(v)) sq += (v - m) * (v - m);
-    return std::pair{m, c > 1 ? std::sqrt(sq / c) : 0.0};
-  };
-  const auto [mu, sd] = mean_sd(e, [](double) { return true; });
-  if (!(sd > 0) || !(mu != 0)) return out;
-  double best = 0, epsilon = INFINITY;
-  for (double z = 2.5; z <= 12.0; z += 0.5) {
-    const double eps = mu + z * sd;
-    const auto [mu_b, sd_b] = mean_sd(e, [&](double v) { return v < eps; });
-    std::size_t above = 0, runs = 0;
-    for (std::size_t i = 0; i < n; ++i)
-      if (e[i] > eps) {
-        ++above;
-        runs += i == 0 || !(e[i - 1] > eps);
-      }
-    if (above == 0) continue;
-    const double gain = ((mu - mu_b) / std::abs(mu) + (sd - sd_b) / sd) / (static_cast<double>(above) + static_cast<double>(runs * runs));
-    if (gain > best) {
-      best = gain;
-      epsilon = eps;
-    }
-  }
-  if (!std::isfinite(epsilon)) return out;
-  // Runs above the threshold, with their peaks; then pruning against the largest nominal score.
-  struct Run {
-    std::size_t begin, end;
-    double peak;
-  };
-  std::vector<Run> runs;
-  double nominal_peak = -INFINITY;
-  for (std::size_t i = 0; i < n;) {
-    if (!(e[i] > epsilon)) {
-      nominal_peak = std::max(nominal_peak, e[i]);
-      ++i;
-      continue;
-    }
-    Run r{i, i, e[i]};
-    for (; i < n && e[i] > epsilon; ++i) r.peak = std::max(r.peak, e[i]);
-    r.end = i;
-    runs.push_back(r);
-  }
-  std::vector<std::size_t> order(runs.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return runs[a].peak > runs[b].peak; });
-  std::size_t keep = 0;  // the runs ranked before the last significant drop stay novel
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const double next = k + 1 < order.size() ? runs[order[k + 1]].peak : nominal_peak;
-    const double peak = runs[order[k]].peak;
-    if (peak > 0 && (peak - next) / peak > prune) keep = k + 1;
-  }
-  for (std::size_t k = 0; k < keep; ++k)
-    for (std::size_t i = runs[order[k]].begin; i < runs[order[k]].end; ++i) out[i] = 1;
-  return out;
-}
-
-std::vector<char> windowed_dynamic_threshold(std::span<const double> e, std::size_t window, std::size_t step,
-                                             double prune) {
-  if (window == 0 || window >= e.size()) return dynamic_threshold(e, prune);
-  step = std::max<std::size_t>(1, step);
-  std::vector<char> out(e.size(), 0);
-  for (std::size_t begin = 0;; begin += step) {
-    const std::size_t end = std::min(e.size(), begin + window);
-    const auto flags = dynamic_threshold(e.subspan(begin, end - begin), prune);
-    for (std::size_t i = 0; i < flags.size(); ++i) out[begin + i] |= flags[i];
-    if (end == e.size()) break;
-  }
-  return out;
-}
-
 namespace {
 
 struct MeanSd {
@@ -159,15 +77,95 @@ MeanSd mean_sd_of(std::span<const double> x, Keep keep) {
   return {m, std::sqrt(sq / c)};
 }
 
-// numpy's percentile (linear interpolation), q in [0, 1].
-double percentile(std::vector<double> v, double q) {
+// numpy's percentile (linear interpolation) of sorted values, q in [0, 1].
+double percentile(std::span<const double> v, double q) {
   if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
   const double pos = q * static_cast<double>(v.size() - 1);
   const auto lo = static_cast<std::size_t>(pos);
   const std::size_t hi = std::min(lo + 1, v.size() - 1);
   return v[lo] + (pos - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
+
+// Hundman et al.'s pruning of the runs of `marked` points: ranked by peak, the runs before the
+// last drop of at least `prune` (relative) to the next peak, or after the last run to `below`
+// (the largest score left nominal), stay marked; the others are unmarked.
+void prune_runs(std::span<const double> s, std::vector<char>& marked, double below, double prune) {
+  struct Run {
+    std::size_t begin, end;
+    double peak;
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < s.size();) {
+    if (!marked[i]) {
+      ++i;
+      continue;
+    }
+    Run r{i, i, s[i]};
+    for (; i < s.size() && marked[i]; ++i) r.peak = std::max(r.peak, s[i]);
+    r.end = i;
+    runs.push_back(r);
+  }
+  std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.peak > b.peak; });
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const double next = k + 1 < runs.size() ? runs[k + 1].peak : below;
+    if (runs[k].peak > 0 && (runs[k].peak - next) / runs[k].peak >= prune) kept = k + 1;
+  }
+  for (std::size_t k = kept; k < runs.size(); ++k)
+    std::fill(marked.begin() + static_cast<std::ptrdiff_t>(runs[k].begin), marked.begin() + static_cast<std::ptrdiff_t>(runs[k].end), 0);
+}
+
+}  // namespace
+
+std::vector<char> dynamic_threshold(std::span<const double> e, double prune) {
+  const std::size_t n = e.size();
+  std::vector<char> out(n, 0);
+  if (n < 2) return out;
+  const auto [mu, sd] = mean_sd_of(e, [](double) { return true; });
+  if (!(sd > 0) || !(mu != 0)) return out;
+  double best = 0, epsilon = INFINITY;
+  for (double z = 2.5; z <= 12.0; z += 0.5) {
+    const double eps = mu + z * sd;
+    const auto [mu_b, sd_b] = mean_sd_of(e, [&](double v) { return v < eps; });
+    std::size_t above = 0, runs = 0;
+    for (std::size_t i = 0; i < n; ++i)
+      if (e[i] > eps) {
+        ++above;
+        runs += i == 0 || !(e[i - 1] > eps);
+      }
+    if (above == 0) continue;
+    const double gain = ((mu - mu_b) / std::abs(mu) + (sd - sd_b) / sd) / (static_cast<double>(above) + static_cast<double>(runs * runs));
+    if (gain > best) {
+      best = gain;
+      epsilon = eps;
+    }
+  }
+  if (!std::isfinite(epsilon)) return out;
+  // Runs above the threshold, pruned against the largest nominal score.
+  double nominal_peak = -INFINITY;
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = e[i] > epsilon;
+    if (!out[i]) nominal_peak = std::max(nominal_peak, e[i]);
+  }
+  prune_runs(e, out, nominal_peak, prune);
+  return out;
+}
+
+std::vector<char> windowed_dynamic_threshold(std::span<const double> e, std::size_t window, std::size_t step,
+                                             double prune) {
+  if (window == 0 || window >= e.size()) return dynamic_threshold(e, prune);
+  step = std::max<std::size_t>(1, step);
+  std::vector<char> out(e.size(), 0);
+  for (std::size_t begin = 0;; begin += step) {
+    const std::size_t end = std::min(e.size(), begin + window);
+    const auto flags = dynamic_threshold(e.subspan(begin, end - begin), prune);
+    for (std::size_t i = 0; i < flags.size(); ++i) out[begin + i] |= flags[i];
+    if (end == e.size()) break;
+  }
+  return out;
+}
+
+namespace {
 
 // Marks every point within `buffer` - 1 of a point that `above` accepts, from `from` on, and
 // returns how many points are marked and how many runs of more than one point they make.
@@ -236,8 +234,9 @@ std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<
   auto judge = [&](std::size_t begin, std::size_t end, std::size_t from) {
     const auto e = errors.subspan(begin, end - begin);
     const auto y = values.subspan(begin, end - begin);
-    const std::vector<double> yv(y.begin(), y.end());
-    const double range = percentile(yv, 0.95) - percentile(yv, 0.05);
+    std::vector<double> sorted(y.begin(), y.end());
+    std::sort(sorted.begin(), sorted.end());
+    const double range = percentile(sorted, 0.95) - percentile(sorted, 0.05);
     const double chan_sd = mean_sd_of(y, [](double) { return true; }).sd;
     const auto [mean, sd] = mean_sd_of(e, [](double) { return true; });
     inv.resize(e.size());
@@ -253,29 +252,8 @@ std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<
       double below = 0;
       for (std::size_t i = 0; i < s.size(); ++i)
         if (!marked[i] && !out[begin + i]) below = std::max(below, s[i]);
-      struct Run {
-        std::size_t b, e;
-        double peak;
-      };
-      std::vector<Run> runs;
-      for (std::size_t i = 0; i < s.size();) {
-        if (!marked[i]) {
-          ++i;
-          continue;
-        }
-        Run r{i, i, s[i]};
-        for (; i < s.size() && marked[i]; ++i) r.peak = std::max(r.peak, s[i]);
-        r.e = i;
-        runs.push_back(r);
-      }
-      std::sort(runs.begin(), runs.end(), [](const Run& a, const Run& b) { return a.peak > b.peak; });
-      std::size_t kept = 0;  // the runs ranked before the last drop of more than `prune`
-      for (std::size_t k = 0; k < runs.size(); ++k) {
-        const double next = k + 1 < runs.size() ? runs[k + 1].peak : below;
-        if (runs[k].peak > 0 && (runs[k].peak - next) / runs[k].peak >= o.prune) kept = k + 1;
-      }
-      for (std::size_t k = 0; k < kept; ++k)
-        for (std::size_t i = runs[k].b; i < runs[k].e; ++i) keep[i] = 1;
+      prune_runs(s, marked, below, o.prune);
+      for (std::size_t i = 0; i < s.size(); ++i) keep[i] |= marked[i];
     }
     for (std::size_t i = 0; i < e.size(); ++i) out[begin + i] |= keep[i];
   };
