@@ -8,7 +8,7 @@ packages=(
   libeigen3-dev libboost-program-options-dev libxxhash-dev
   libtorch-dev libopenblas0
   libgtest-dev googletest libbenchmark-dev
-  xz-utils
+  xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
 )
 missing=()
