@@ -48,6 +48,7 @@ candidates=(
 # CANDIDATES=FILE: the candidates from FILE instead, one name|overrides a line.
 [ -z "${CANDIDATES:-}" ] || mapfile -t candidates < "$CANDIDATES"
 
+set -f
 out="$work/selection.txt"
 printf '%-58s %6s %6s %6s  %s\n' "candidate" "P" "R" "F0.5" "found/labels, false/detections per seed" | tee "$out"
 for c in "${candidates[@]}"; do
@@ -56,7 +57,7 @@ for c in "${candidates[@]}"; do
   for s in $seeds; do
     o="$work/out-$s"
     rm -rf "$o"
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2086  # word-split on purpose; set -f keeps patterns such as * literal
     "${MPI[@]}" "$T" run "$here/jobfiles/novelty-telemanom.ini" --archive "$work/arch$s" --mission SMAP \
       --output "$o" --quiet $opts > /dev/null
     "$T" evaluate --archive "$work/arch$s" --mission SMAP --detections "$o/detections.csv" \
