@@ -137,6 +137,7 @@ printf 'telemine, 2 ranks data-parallel, 256 rows per rank:  %7d samples/s = %.2
 printf 'telemine, 2 ranks data-parallel, global batch 1024: %7d samples/s = %.2fx one rank at 1024\n' "$(m np2-1024)" "$(r np2-1024 np1-1024)"
 printf 'two independent single-rank trainings at once:       %7d samples/s = %.2fx one rank (the machine'"'"'s ceiling)\n' \
   "$(m 2x1)" "$(r 2x1 np1)"
+printf 'telemine, 2 ranks data-parallel, 256 rows per rank, against that ceiling: %.2fx\n' "$(r np2-512 2x1)"
 echo "(medians of 5 rounds; every round: $(for f in np1 py np2 np2-512 np1-1024 np2-1024 2x1; do printf '%s %s; ' "$f" "$(paste -sd' ' "$D/train-$f.txt")"; done))"
 
 SMAP=../shared/data/smap.tar.xz
