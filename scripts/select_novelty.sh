@@ -6,7 +6,8 @@
 #   scripts/select_novelty.sh SMAP_FOLDER WORK_DIR [SEEDS]      (SEEDS default "1 2 3")
 #
 # Prints, per candidate, event-wise precision, recall and F0.5 pooled over the seeds (found,
-# detections and false detections summed), and writes the table to WORK_DIR/selection.txt.
+# detections and false detections summed), then the recall by injected kind; writes the tables
+# to WORK_DIR/selection.txt and WORK_DIR/selection-kinds.txt.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 T="${TELEMINE:-$here/build/telemine}"
@@ -48,12 +49,25 @@ candidates=(
 # CANDIDATES=FILE: the candidates from FILE instead, one name|overrides a line.
 [ -z "${CANDIDATES:-}" ] || mapfile -t candidates < "$CANDIDATES"
 
+# Per injected kind, the labels of one seed's validation set found by one run: "kind 0|1" lines.
+found_by_kind() {
+  /usr/bin/python3 - "$1" "$2" <<'PY'
+import csv, sys
+found = {r["param"]: int(r["found"]) for r in csv.DictReader(open(sys.argv[2])) if r["param"] != "(mission)"}
+for r in csv.DictReader(open(sys.argv[1])):
+    print(r["injected"], found.get(r["chan_id"], 0))
+PY
+}
+kinds=(spike shift stuck noise drift)
+
 set -f
-out="$work/selection.txt"
+out="$work/selection.txt" by_kind="$work/selection-kinds.txt"
 printf '%-58s %6s %6s %6s  %s\n' "candidate" "P" "R" "F0.5" "found/labels, false/detections per seed" | tee "$out"
+printf '%-58s %s\n' "candidate" "recall by injected kind, found/labels" > "$by_kind"
 for c in "${candidates[@]}"; do
   name="${c%%|*}" opts="${c#*|}"
   L=0 F=0 D=0 X=0 per=""
+  declare -A KL=() KF=()
   for s in $seeds; do
     o="$work/out-$s"
     rm -rf "$o"
@@ -64,8 +78,16 @@ for c in "${candidates[@]}"; do
       --from 2001-01-01 > /dev/null
     read -r l f d x < <(awk -F, '$2 == "(mission)" { print $3, $4, $5, $6 }' "$o/evaluation.csv")
     L=$((L + l)) F=$((F + f)) D=$((D + d)) X=$((X + x)) per+="$f/$l,$x/$d "
+    while read -r kind hit; do
+      KL[$kind]=$((${KL[$kind]:-0} + 1)) KF[$kind]=$((${KF[$kind]:-0} + hit))
+    done < <(found_by_kind "$work/val$s/labeled_anomalies.csv" "$o/evaluation.csv")
   done
+  line=""
+  for k in "${kinds[@]}"; do line+="$k ${KF[$k]:-0}/${KL[$k]:-0}  "; done
+  printf '%-58s %s\n' "$name" "$line" >> "$by_kind"
   awk -v n="$name" -v L="$L" -v F="$F" -v D="$D" -v X="$X" -v per="$per" 'BEGIN {
     p = D > 0 ? (D - X) / D : 1; r = F / L; f = (p + r) > 0 ? 1.25 * p * r / (0.25 * p + r) : 0
     printf "%-58s %6.3f %6.3f %6.3f  %s\n", n, p, r, f, per }' | tee -a "$out"
 done
+echo
+cat "$by_kind"

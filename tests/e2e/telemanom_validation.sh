@@ -54,3 +54,6 @@ CANDIDATES="$WORK/candidates.txt" bash "$TELEMINE_SOURCE_DIR/scripts/select_nove
 line=$(grep '^the job file' "$WORK/sel/selection.txt") || fail "no row in selection.txt"
 awk '{ exit !($6 >= 0.6) }' <<< "$line" || fail "validation F0.5 of the job file: $line"
 pass "select_novelty.sh: $line"
+grep -q '^the job file .*spike [0-9]*/[0-9]*  shift .*drift [0-9]*/[0-9]*' "$WORK/sel/selection-kinds.txt" \
+  || fail "no recall by kind: $(cat "$WORK/sel/selection-kinds.txt")"
+pass "recall by injected kind: $(grep '^the job file' "$WORK/sel/selection-kinds.txt" | cut -c60-)"
