@@ -3,7 +3,9 @@
 # split of a telemanom folder, with injected anomalies (scripts/telemanom_validation.py), one per
 # seed. Each candidate is jobfiles/novelty-telemanom.ini with --novelty.* overrides.
 #
-#   scripts/select_novelty.sh SMAP_FOLDER WORK_DIR [SEEDS]      (SEEDS default "1 2 3")
+#   scripts/select_novelty.sh TELEMANOM_FOLDER WORK_DIR [SEEDS]      (SEEDS default "1 2 3")
+#
+# The validation archives name their mission SMAP whatever the folder holds (SMAP, MSL, ...).
 #
 # Prints, per candidate, event-wise precision, recall and F0.5 pooled over the seeds (found,
 # detections and false detections summed), then the recall by injected kind; writes the tables
@@ -11,7 +13,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 T="${TELEMINE:-$here/build/telemine}"
-[ $# -ge 2 ] || { echo "usage: $0 SMAP_FOLDER WORK_DIR [SEEDS]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 TELEMANOM_FOLDER WORK_DIR [SEEDS]" >&2; exit 2; }
 src="$1" work="$2" seeds="${3:-1 2 3}"
 mkdir -p "$work"
 MPI=(mpirun -np 2 --bind-to none)
