@@ -1116,6 +1116,25 @@ int evaluate(const EvaluateOptions& o, std::FILE* out) {
     row(name, s);
   }
   row("(mission)", total);
+  // Recall by label class (point, contextual, ...): a merged sequence joins its parts' classes.
+  std::map<std::string, std::map<std::string, std::vector<k::Interval>>> by_class;  // class -> param -> labels
+  for (const auto& [p, merged] : labels)
+    for (const auto& m : merged) {
+      std::set<std::string> classes;
+      for (const auto& e : catalog.events)
+        if (e.kind == "anomaly" && e.param == p && !e.cls.empty() && m.start <= e.start && e.end <= m.end) classes.insert(e.cls);
+      std::string joined;
+      for (const auto& c : classes) joined += (joined.empty() ? "" : "+") + c;
+      by_class[joined.empty() ? "unclassed" : joined][p].push_back(m);
+    }
+  std::string classes;
+  for (const auto& [c, per_param] : by_class) {
+    k::EventScore s;
+    for (const auto& [p, l] : per_param) s += k::score_events(l, detections[p], range);
+    if (s.labels > 0)
+      classes += " " + c + " " + std::to_string(s.found) + "/" + std::to_string(s.labels) + ",";
+  }
+  if (!classes.empty()) std::fprintf(out, "labels found by class:%s\n", classes.substr(0, classes.size() - 1).c_str());
   const fs::path output = o.output.empty() ? fs::path(o.detections).parent_path() / "evaluation.csv" : fs::path(o.output);
   io::write_file_atomically(output, csv);
   std::fprintf(out, "event-wise over %s .. %s; CSV: %s\n", format_time(range.start).c_str(), format_time(range.end).c_str(),

@@ -109,4 +109,8 @@ if [ -f "$SMAP" ]; then
   # A regression guard, below the figures in bench/README.md (precision 0.70, recall 0.84).
   awk '{ exit !($2 == 68 && $6 >= 0.5 && $7 >= 0.7) }' <<< "$line" || fail "SMAP: $line"
   pass "SMAP: $line"
+  # SMAP's 68 sequences (P-2's two overlapping ones count once): 42 point and 26 contextual.
+  grep -q "^labels found by class: contextual [0-9]*/26, point [0-9]*/42$" "$WORK/smap.txt" \
+    || fail "recall by class: $(grep 'by class' "$WORK/smap.txt")"
+  pass "$(grep 'by class' "$WORK/smap.txt")"
 fi
