@@ -42,28 +42,22 @@ def inject(x, rng, s):
         start = int(rng.integers(lo, hi))
         end = start + length - 1
         seg = x[start:end + 1]
-        sign = 1.0 if rng.random() < 0.5 else -1.0
+        rng.random()  # once a random direction; still drawn so that a seed gives the same set
+        # Spikes, shifts and drifts go toward the side with room, so that clipping to [-1, 1]
+        # leaves them visible.
+        toward = -1.0 if seg.mean() > 0 else 1.0
         if kind == "spike":
-            mag = rng.uniform(3, 6) * s
-            # Toward the side with room, so clipping to [-1, 1] leaves a visible spike.
-            sign = -1.0 if seg.mean() > 0 else 1.0
-            new = seg + sign * mag
+            new = seg + toward * rng.uniform(3, 6) * s
         elif kind == "shift":
-            mag = rng.uniform(1, 3) * s
-            sign = -1.0 if seg.mean() > 0 else 1.0
-            new = seg + sign * mag
+            new = seg + toward * rng.uniform(1, 3) * s
         elif kind == "stuck":
-            if np.ptp(seg) == 0 and np.ptp(x) == 0:
-                continue  # a constant channel cannot get stuck
             if np.ptp(seg) == 0:
-                continue  # already flat here: draw again
+                continue  # already flat here (or a constant channel): draw again
             new = np.full_like(seg, seg[0])
         elif kind == "noise":
             new = seg + rng.normal(0.0, rng.uniform(0.5, 1.0) * s, size=len(seg))
         else:  # drift
-            mag = rng.uniform(2, 4) * s
-            sign = -1.0 if seg.mean() > 0 else 1.0
-            new = seg + sign * mag * np.linspace(0.0, 1.0, len(seg))
+            new = seg + toward * rng.uniform(2, 4) * s * np.linspace(0.0, 1.0, len(seg))
         new = np.clip(new, -1.0, 1.0)
         if np.array_equal(new, seg):
             continue

@@ -2,12 +2,7 @@
 # NASA SMAP (telemanom layout) through the binary: 1 and 2 ranks give the same archive, the
 # labels become anomaly events, and values come back out of `get` exactly.
 source "$(dirname "$0")/lib.sh"
-SMAP="$TELEMINE_SOURCE_DIR/../shared/data/smap.tar.xz"
-if [ ! -f "$SMAP" ]; then
-  echo "skipped: $SMAP is absent"
-  exit 0
-fi
-tar xJf "$SMAP" -C "$WORK"
+unpack_smap || { echo "skipped: $SMAP_TARBALL is absent"; exit 0; }
 mp 2 ingest --archive "$WORK/a2" --mission SMAP --format telemanom --input "$WORK/smap" --quiet > "$WORK/out.txt"
 grep -q "ingested 54 files" "$WORK/out.txt" || fail "expected 54 channels: $(cat "$WORK/out.txt")"
 tm ingest --archive "$WORK/a1" --mission SMAP --format telemanom --input "$WORK/smap" --quiet > /dev/null

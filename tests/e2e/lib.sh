@@ -44,3 +44,11 @@ no_temporaries() {
   left=$(find "$1" -name '*.tmp-*' | head -1)
   [ -z "$left" ] || fail "temporary file left behind: $left"
 }
+
+# unpack_smap: NASA SMAP (../shared/data/smap.tar.xz) unpacked into $WORK/smap; status 1 if
+# the tarball is absent.
+SMAP_TARBALL="${TELEMINE_SOURCE_DIR:?set by ctest: the source folder}/../shared/data/smap.tar.xz"
+unpack_smap() {
+  [ -f "$SMAP_TARBALL" ] || return 1
+  tar xJf "$SMAP_TARBALL" -C "$WORK"
+}

@@ -99,9 +99,7 @@ expect_fail 1 "no model for group" mp 2 "${base[@]}" --model "$WORK/nowhere"
 expect_fail 2 "eval.txt:1: expected the header" tm evaluate --archive "$WORK/archive" --mission SYN1 --detections "$WORK/eval.txt"
 
 # NASA SMAP, the job file for any telemanom mission.
-SMAP="$TELEMINE_SOURCE_DIR/../shared/data/smap.tar.xz"
-if [ -f "$SMAP" ]; then
-  tar xJf "$SMAP" -C "$WORK"
+if unpack_smap; then
   mp 2 ingest --archive "$WORK/archive" --mission SMAP --format telemanom --input "$WORK/smap" --quiet > /dev/null
   mp 2 run "$JOBS/novelty-telemanom.ini" --archive "$WORK/archive" --output "$WORK/smap-out" --quiet > /dev/null
   tm evaluate --archive "$WORK/archive" --mission SMAP --detections "$WORK/smap-out/detections.csv" --from 2001-01-01 > "$WORK/smap.txt"

@@ -2,12 +2,7 @@
 # scripts/telemanom_validation.py: a validation set cut from SMAP's train split alone, with one
 # injected anomaly per channel, that telemine ingests and scores like the real test split.
 source "$(dirname "$0")/lib.sh"
-SMAP="$TELEMINE_SOURCE_DIR/../shared/data/smap.tar.xz"
-if [ ! -f "$SMAP" ]; then
-  echo "skipped: $SMAP is absent"
-  exit 0
-fi
-tar xJf "$SMAP" -C "$WORK"
+unpack_smap || { echo "skipped: $SMAP_TARBALL is absent"; exit 0; }
 V="$TELEMINE_SOURCE_DIR/scripts/telemanom_validation.py"
 /usr/bin/python3 "$V" "$WORK/smap" "$WORK/v" --seed 7 > /dev/null
 /usr/bin/python3 "$V" "$WORK/smap" "$WORK/w" --seed 7 > /dev/null
