@@ -45,9 +45,13 @@ expect_fail 1 "not a folder" /usr/bin/python3 "$V" "$WORK/nothing" "$WORK/y"
 # scripts/select_novelty.sh on one seed and the job file alone (seed 1 gave 30 of 54 found, 4
 # of 34 detections false, F0.5 0.79, when the job file was chosen).
 echo "the job file|" > "$WORK/candidates.txt"
-CANDIDATES="$WORK/candidates.txt" bash "$TELEMINE_SOURCE_DIR/scripts/select_novelty.sh" "$WORK/smap" "$WORK/sel" 1 > /dev/null
+CANDIDATES="$WORK/candidates.txt" LENGTH_RATIO=9.5 bash "$TELEMINE_SOURCE_DIR/scripts/select_novelty.sh" "$WORK/smap" "$WORK/sel" 1 > /dev/null
 line=$(grep '^the job file' "$WORK/sel/selection.txt") || fail "no row in selection.txt"
 awk '{ exit !($6 >= 0.6) }' <<< "$line" || fail "validation F0.5 of the job file: $line"
+# At the test length (test/ is gone here, so the ratio is given) false detections weigh 9.5
+# times more.
+grep -q '(@test: at the test length, false x 9.5)' "$WORK/sel/selection.txt" || fail "no length ratio in the header"
+awk '{ exit !($7 > 0 && $7 <= $4 && $8 > 0 && $8 <= $6) }' <<< "$line" || fail "precision and F0.5 at the test length: $line"
 pass "select_novelty.sh: $line"
 grep -q '^the job file .*spike [0-9]*/[0-9]*  shift .*drift [0-9]*/[0-9]*' "$WORK/sel/selection-kinds.txt" \
   || fail "no recall by kind: $(cat "$WORK/sel/selection-kinds.txt")"
