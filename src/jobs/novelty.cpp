@@ -547,14 +547,17 @@ std::vector<char> dynamic_flags(const Settings& set, const Rows& r, const Model&
     flags = k::windowed_dynamic_threshold(sc, window, std::max<std::size_t>(1, window / 30), set.method_value);
   } else {
     // telemanom's settings, counted in the data's own steps (grid steps or periods): a history
-    // of 30 batches of 70, runs buffered by 100, errors smoothed over a span of 105;
-    // ndt-window and ndt-smoothing replace the first and the last.
+    // of 30 batches of 70, runs buffered by 100, errors smoothed over a span of 105, and the
+    // first 500 errors of a series of at least 2,500 (250 of one of at least 1,800) never
+    // flagged; ndt-window and ndt-smoothing replace the history and the smoothing.
     const double history = set.ndt_window > 0 ? static_cast<double>(set.ndt_window) : 2100.0 * static_cast<double>(step);
     const double smoothing = set.ndt_smoothing > 0 ? static_cast<double>(set.ndt_smoothing) : 105.0 * static_cast<double>(step);
+    const double steps = static_cast<double>(order.size()) * unit / static_cast<double>(step);
     k::TelemanomOptions o;
     o.batches = 30;
     o.batch = rows_of(history / 30);
     o.buffer = rows_of(100.0 * static_cast<double>(step));
+    o.ignore = steps >= 2500 ? rows_of(500.0 * static_cast<double>(step)) : steps >= 1800 ? rows_of(250.0 * static_cast<double>(step)) : 0;
     o.prune = set.method_value;
     for (std::size_t q = 0; q < np; ++q) {
       const auto err = k::ewma(column(2 * q), smoothing / unit);

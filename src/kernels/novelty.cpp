@@ -239,14 +239,15 @@ std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<
     const double range = percentile(sorted, 0.95) - percentile(sorted, 0.05);
     const double chan_sd = mean_sd_of(y, [](double) { return true; }).sd;
     const auto [mean, sd] = mean_sd_of(e, [](double) { return true; });
+    // Errors too small against the values, or in absolute terms: nothing here is novel, in
+    // either direction.
+    const double peak = *std::max_element(e.begin(), e.end());
+    if (!(sd > o.min_scale * chan_sd || peak > o.min_scale * range) || !(peak > o.floor)) return;
     inv.resize(e.size());
     for (std::size_t i = 0; i < e.size(); ++i) inv[i] = 2 * mean - e[i];
     std::vector<char> keep(e.size(), 0);
     for (const std::span<const double> s : {e, std::span<const double>(inv)}) {
       const double eps = mean + telemanom_z(s, o.buffer, scratch) * sd;
-      const double peak = *std::max_element(s.begin(), s.end());
-      // Errors too small against the values, or in absolute terms: nothing here is novel.
-      if (!(sd > o.min_scale * chan_sd || peak > o.min_scale * range) || !(peak > o.floor)) continue;
       mark_buffered(s, [&](double v) { return v > eps && v > o.min_scale * range; }, o.buffer, from, marked);
       // The largest error neither marked here nor flagged by an earlier window.
       double below = 0;
@@ -258,14 +259,14 @@ std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<
     for (std::size_t i = 0; i < e.size(); ++i) out[begin + i] |= keep[i];
   };
   if (n <= history) {
-    judge(0, n, 0);
+    judge(0, n, o.ignore);
     return out;
   }
   const std::size_t windows = (n - history) / batch;
   for (std::size_t w = 0; w <= windows; ++w) {
     const std::size_t begin = w * batch, end = w == windows ? n : begin + history;
     // Each point is judged once: by the first window, or by the first that ends after it.
-    judge(begin, end, w == 0 ? 0 : history - batch);
+    judge(begin, end, w == 0 ? o.ignore : history - batch);
   }
   return out;
 }

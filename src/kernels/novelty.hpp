@@ -59,7 +59,10 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std
 ///   nor does an error under `min_scale` x that range;
 /// - runs are pruned as in `dynamic_threshold`, against the largest error left below;
 /// - errors falling far below their usual level (mirrored about the window's mean) are judged
-///   the same way: a series that stops moving is as novel as one that jumps.
+///   the same way: a series that stops moving is as novel as one that jumps; the guards above
+///   look at the errors themselves in both passes;
+/// - the first window flags nothing among its first `ignore` points (telemanom's
+///   num_to_ignore: errors need some history before they are judged).
 /// `errors` (in the units of `values`, smoothed by the caller if wanted) and `values` are in time
 /// order, one per point. Returns which points are novel. Uses no label.
 struct TelemanomOptions {
@@ -69,6 +72,7 @@ struct TelemanomOptions {
   double prune = 0.13;
   double min_scale = 0.05;
   double floor = 0;          ///< smallest peak error worth a look, in value units
+  std::size_t ignore = 0;    ///< leading points the first window never flags
 };
 std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<const double> values,
                                       const TelemanomOptions& options);

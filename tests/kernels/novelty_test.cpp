@@ -136,3 +136,29 @@ TEST(TelemanomThreshold, AShortSeriesIsOneWindow) {
   EXPECT_EQ(flagged(f, 0, f.size()), 9u);
   EXPECT_EQ(flagged(telemanom_threshold(e, std::vector<double>(3), o), 0, 500), 0u);  // values of another length
 }
+
+TEST(TelemanomThreshold, ErrorsUnderTheFloorAreNominalInBothDirections) {
+  // telemanom checks its guards on the errors themselves, for the mirrored pass too: a
+  // collapse of errors that never reach the floor is no anomaly.
+  auto [e, y] = quiet_errors(1500, 11);
+  for (std::size_t i = 700; i < 850; ++i) e[i] = 0.0;
+  TelemanomOptions o;
+  const double peak = *std::max_element(e.begin(), e.end());
+  o.floor = peak * 1.01;  // above every error, below their mirror image (about twice the mean)
+  EXPECT_EQ(flagged(telemanom_threshold(e, y, o), 0, e.size()), 0u);
+  o.floor = 0;
+  EXPECT_GT(flagged(telemanom_threshold(e, y, o), 700, 850), 100u);
+}
+
+TEST(TelemanomThreshold, TheFirstWindowLeavesItsFirstPointsAlone) {
+  // telemanom's num_to_ignore: errors at the start of a series have no history to be judged by.
+  auto [e, y] = quiet_errors(8000, 12);
+  for (std::size_t i = 200; i < 210; ++i) e[i] = 1.0;
+  for (std::size_t i = 5000; i < 5010; ++i) e[i] = 1.0;
+  TelemanomOptions o;
+  EXPECT_TRUE(telemanom_threshold(e, y, o)[205]);
+  o.ignore = 500;
+  const auto f = telemanom_threshold(e, y, o);
+  EXPECT_EQ(flagged(f, 0, 500), 0u);
+  EXPECT_TRUE(f[5005]);
+}
