@@ -212,7 +212,7 @@ struct Model {
 // Each parameter's error on each row of a model (row-major, rows x parameters).
 struct Errors {
   std::vector<double> mse;               // mean squared error over the parameter's inputs
-  std::vector<double> rms_units, level;  // telemanom: error in the parameter's own units, and its value
+  std::vector<double> rms_units, value;  // telemanom: error in the parameter's own units, and its value
 };
 
 std::vector<Param> params_of(const Plan& plan) {
@@ -410,7 +410,8 @@ bool fit_normalisation(const Settings& set, const Rows& r, const std::vector<cha
 
 // Each parameter's mean squared error per row, and its share of the row's error. telemanom
 // also needs each parameter's error in its own units (root mean square over its inputs) and
-// its level (the window's mean value, or the period's mean).
+// its value: the window's middle step, a sample of the values themselves as telemanom's
+// guards see them (a window's mean would narrow their spread), or the period's mean.
 Errors parameter_errors(const Settings& set, const Rows& r, std::span<const float> err, int inputs, std::size_t np, Model& m) {
   const std::size_t n = r.size();
   const int per_param = inputs / static_cast<int>(np);
@@ -418,7 +419,7 @@ Errors parameter_errors(const Settings& set, const Rows& r, std::span<const floa
   Errors e;
   e.mse.resize(n * np);
   e.rms_units.resize(units ? n * np : 0);
-  e.level.resize(units ? n * np : 0);
+  e.value.resize(units ? n * np : 0);
   m.share.assign(n * np, 0.0f);
   for (std::size_t i = 0; i < n; ++i) {
     double total = 0;
@@ -429,16 +430,14 @@ Errors parameter_errors(const Settings& set, const Rows& r, std::span<const floa
       e.mse[i * np + q] = sum / per_param;
       total += sum;
       if (!units) continue;
-      double sq = 0, mean = 0;
-      const int levels = set.kind == ModelKind::window ? per_param : 1;
+      double sq = 0;
       for (int j = 0; j < per_param; ++j) {
         const std::size_t at = q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j);
-        const double sd = m.sd[at];
-        sq += err[i * static_cast<std::size_t>(inputs) + at] * sd * sd;
-        if (j < levels) mean += r.x[i * static_cast<std::size_t>(inputs) + at] * sd + m.mean[at];
+        sq += err[i * static_cast<std::size_t>(inputs) + at] * m.sd[at] * m.sd[at];
       }
       e.rms_units[i * np + q] = std::sqrt(sq / per_param);
-      e.level[i * np + q] = mean / levels;
+      const std::size_t at = q * static_cast<std::size_t>(per_param) + (set.kind == ModelKind::window ? static_cast<std::size_t>(per_param / 2) : 0);
+      e.value[i * np + q] = r.x[i * static_cast<std::size_t>(inputs) + at] * m.sd[at] + m.mean[at];
     }
     for (std::size_t q = 0; q < np; ++q)
       m.share[i * np + q] = total > 0 ? static_cast<float>(e.mse[i * np + q] * per_param / total) : 0.0f;
@@ -509,7 +508,7 @@ std::vector<char> dynamic_flags(const Settings& set, const Rows& r, const Model&
     if (!(r.start[i] >= set.train_to || set.train_to == kTimeMax)) continue;
     times.push_back(r.start[i]);
     if (!tm) values.push_back(m.score[i]);
-    for (std::size_t q = 0; tm && q < np; ++q) values.push_back(e.rms_units[i * np + q]), values.push_back(e.level[i * np + q]);
+    for (std::size_t q = 0; tm && q < np; ++q) values.push_back(e.rms_units[i * np + q]), values.push_back(e.value[i * np + q]);
   }
   if (dp) {
     ByteWriter w;

@@ -167,12 +167,12 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> e, std::siz
 
 namespace {
 
-// Marks every point within `buffer` - 1 of a point that `above` accepts, from `from` on, and
+// Marks every point within `reach` of a point that `above` accepts, from `from` on, and
 // returns how many points are marked and how many runs of more than one point they make.
 template <class Above>
-std::pair<std::size_t, std::size_t> mark_buffered(std::span<const double> e, Above above, std::size_t buffer,
+std::pair<std::size_t, std::size_t> mark_buffered(std::span<const double> e, Above above, std::size_t reach,
                                                   std::size_t from, std::vector<char>& marked) {
-  const std::size_t n = e.size(), reach = buffer > 0 ? buffer - 1 : 0;
+  const std::size_t n = e.size();
   marked.assign(n, 0);
   // Nearest exceedance at or before i (forward) and at or after i (backward).
   std::size_t last = SIZE_MAX;
@@ -200,8 +200,8 @@ std::pair<std::size_t, std::size_t> mark_buffered(std::span<const double> e, Abo
 }
 
 // telemanom's find_epsilon: the z of mean + z std that removes the most mean and spread per
-// point and run; 12 when none qualifies.
-double telemanom_z(std::span<const double> e, std::size_t buffer, std::vector<char>& scratch) {
+// point and run, exceedances buffered by `reach` either side; 12 when none qualifies.
+double telemanom_z(std::span<const double> e, std::size_t reach, std::vector<char>& scratch) {
   const auto [mean, sd] = mean_sd_of(e, [](double) { return true; });
   double best = 0, z_best = 12.0;
   if (!(sd > 0) || mean == 0) return z_best;
@@ -209,7 +209,7 @@ double telemanom_z(std::span<const double> e, std::size_t buffer, std::vector<ch
     const double z = 2.5 + 0.5 * k, eps = mean + z * sd;
     const auto [pm, psd] = mean_sd_of(e, [&](double v) { return v < eps; });
     if (std::isnan(pm)) continue;
-    const auto [points, runs] = mark_buffered(e, [&](double v) { return v > eps; }, buffer, 0, scratch);
+    const auto [points, runs] = mark_buffered(e, [&](double v) { return v > eps; }, reach, 0, scratch);
     if (points == 0) continue;
     const double s = ((mean - pm) / mean + (sd - psd) / sd) / static_cast<double>(runs * runs + points);
     if (s >= best && runs <= 5 && static_cast<double>(points) < 0.5 * static_cast<double>(e.size())) {
@@ -247,7 +247,8 @@ std::vector<char> telemanom_threshold(std::span<const double> errors, std::span<
     for (std::size_t i = 0; i < e.size(); ++i) inv[i] = 2 * mean - e[i];
     std::vector<char> keep(e.size(), 0);
     for (const std::span<const double> s : {e, std::span<const double>(inv)}) {
-      const double eps = mean + telemanom_z(s, o.buffer, scratch) * sd;
+      // As in the reference, choosing z buffers by one point less than flagging does.
+      const double eps = mean + telemanom_z(s, o.buffer > 0 ? o.buffer - 1 : 0, scratch) * sd;
       mark_buffered(s, [&](double v) { return v > eps && v > o.min_scale * range; }, o.buffer, from, marked);
       // The largest error neither marked here nor flagged by an earlier window.
       double below = 0;

@@ -53,7 +53,8 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std
 ///   batch (the first window judges all of itself);
 /// - a window's threshold is mean + z std of its errors, z in 2.5, 3, ... 11.5, the one that
 ///   lowers their mean and spread most per point and run removed, where every exceedance draws
-///   `buffer` points either side into its run; at most 5 runs and under half the window;
+///   `buffer` - 1 points either side into its run; at most 5 runs and under half the window;
+/// - points above that threshold are flagged with `buffer` points either side;
 /// - a window whose errors are small against its values (std under `min_scale` x the values'
 ///   std and peak under `min_scale` x their 5-95% range, or peak under `floor`) flags nothing,
 ///   nor does an error under `min_scale` x that range;
@@ -68,7 +69,7 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std
 struct TelemanomOptions {
   std::size_t batch = 70;    ///< points a window judges
   std::size_t batches = 30;  ///< a window's history, in batches
-  std::size_t buffer = 100;  ///< points either side of an exceedance drawn into its run
+  std::size_t buffer = 100;  ///< points either side of an exceedance flagged with it
   double prune = 0.13;
   double min_scale = 0.05;
   double floor = 0;          ///< smallest peak error worth a look, in value units
