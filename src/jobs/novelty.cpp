@@ -421,23 +421,22 @@ Errors parameter_errors(const Settings& set, const Rows& r, std::span<const floa
   e.rms_units.resize(units ? n * np : 0);
   e.value.resize(units ? n * np : 0);
   m.share.assign(n * np, 0.0f);
+  const std::size_t mid = set.kind == ModelKind::window ? static_cast<std::size_t>(per_param / 2) : 0;
   for (std::size_t i = 0; i < n; ++i) {
     double total = 0;
     for (std::size_t q = 0; q < np; ++q) {
-      double sum = 0;
-      for (int j = 0; j < per_param; ++j)
-        sum += err[i * static_cast<std::size_t>(inputs) + q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j)];
+      const std::size_t first = q * static_cast<std::size_t>(per_param);  // the parameter's first input
+      const float* row = err.data() + i * static_cast<std::size_t>(inputs) + first;
+      double sum = 0, sq = 0;
+      for (int j = 0; j < per_param; ++j) {
+        sum += row[j];
+        if (units) sq += row[j] * m.sd[first + static_cast<std::size_t>(j)] * m.sd[first + static_cast<std::size_t>(j)];
+      }
       e.mse[i * np + q] = sum / per_param;
       total += sum;
       if (!units) continue;
-      double sq = 0;
-      for (int j = 0; j < per_param; ++j) {
-        const std::size_t at = q * static_cast<std::size_t>(per_param) + static_cast<std::size_t>(j);
-        sq += err[i * static_cast<std::size_t>(inputs) + at] * m.sd[at] * m.sd[at];
-      }
       e.rms_units[i * np + q] = std::sqrt(sq / per_param);
-      const std::size_t at = q * static_cast<std::size_t>(per_param) + (set.kind == ModelKind::window ? static_cast<std::size_t>(per_param / 2) : 0);
-      e.value[i * np + q] = r.x[i * static_cast<std::size_t>(inputs) + at] * m.sd[at] + m.mean[at];
+      e.value[i * np + q] = r.x[i * static_cast<std::size_t>(inputs) + first + mid] * m.sd[first + mid] + m.mean[first + mid];
     }
     for (std::size_t q = 0; q < np; ++q)
       m.share[i * np + q] = total > 0 ? static_cast<float>(e.mse[i * np + q] * per_param / total) : 0.0f;

@@ -50,7 +50,7 @@ std::vector<char> windowed_dynamic_threshold(std::span<const double> scores, std
 /// Hundman et al.'s thresholding as their reference implementation (telemanom, the code behind
 /// the paper's figures) runs it over a long series of prediction errors, with its guards:
 /// - windows of `batches` x `batch` errors move by one batch, and each judges only its newest
-///   batch (the first window judges all of itself);
+///   batch (the first window judges all of itself but its first `ignore` points);
 /// - a window's threshold is mean + z std of its errors, z in 2.5, 3, ... 11.5, the one that
 ///   lowers their mean and spread most per point and run removed, where every exceedance draws
 ///   `buffer` - 1 points either side into its run; at most 5 runs and under half the window;
