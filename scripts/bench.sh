@@ -69,7 +69,7 @@ echo "== statistics kernel alone (bench/stats_kernel_bench.cpp)"
 echo
 echo "== stats job, 1 h buckets: telemine (2 ranks) vs DuckDB (its own file) vs pandas (h5py + groupby)"
 if [ ! -f "$D/gen/SYN1/catalog.h5" ]; then
-  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/gen" --missions 1 --params 100 --days 10 --rate 1s --seed 1 --quiet
+  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/gen" --mission-count 1 --params 100 --days 10 --rate 1s --seed 1 --quiet
 fi
 if [ ! -f "$D/gen.duckdb" ]; then
   "$B/bench/scan_bench" export "$D/gen" SYN1 "$D/gen.csv"
@@ -96,7 +96,7 @@ echo "python peers, G pair-samples/s on one core: $(/usr/bin/python3 bench/peers
 echo
 echo "== dependency job: all pairs of 2,000 parameters x 100,800 grid points (70 days at 1 min), lag 0, 2 ranks"
 if [ ! -f "$D/dep2000/SYN1/catalog.h5" ]; then
-  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/dep2000" --missions 1 --params 2000 --days 70 --rate 60s --seed 1 --quiet
+  "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$D/dep2000" --mission-count 1 --params 2000 --days 70 --rate 60s --seed 1 --quiet
 fi
 rm -rf "$D/dep-out"
 t=$(wall "${MPI[@]}" -np 2 "$B/telemine" dependency --archive "$D/dep2000" --mission SYN1 --grid 1min --output "$D/dep-out" --quiet)

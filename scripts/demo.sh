@@ -13,7 +13,7 @@ mkdir -p "$OUT"
 step() { printf '\n== %s\n' "$*"; }
 
 step "generate: 2 missions x 40 parameters x 7 days at one sample per 5 s, $NP ranks"
-"${MPI[@]}" "$TM" generate --archive "$OUT/archive" --missions 2 --params 40 --days 7 --rate 5s --seed 42
+"${MPI[@]}" "$TM" generate --archive "$OUT/archive" --mission-count 2 --params 40 --days 7 --rate 5s --seed 42
 
 step "info: what the archive holds"
 "$TM" info --archive "$OUT/archive"

@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
-  libeigen3-dev libboost-program-options-dev libxxhash-dev
+  libeigen3-dev libboost-program-options-dev libxxhash-dev nlohmann-json3-dev
   libtorch-dev libopenblas0
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py

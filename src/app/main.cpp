@@ -13,6 +13,7 @@
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
+#include "core/suggest.hpp"
 #include "core/time.hpp"
 #include "io/ingest.hpp"
 #include "jobs/generate.hpp"
@@ -50,6 +51,11 @@ bool parse(const std::string& command, const std::string& usage, po::options_des
       return false;
     }
     po::notify(vm);
+  } catch (const po::unknown_option& e) {
+    std::vector<std::string> known;
+    for (const auto& o : desc.options()) known.push_back("--" + o->long_name());
+    throw UsageError("telemine " + command + ": unrecognised option '" + e.get_option_name() + "'" +
+                     did_you_mean(e.get_option_name(), known) + " (see telemine " + command + " --help)");
   } catch (const po::error& e) {
     throw UsageError("telemine " + command + ": " + e.what() + " (see telemine " + command + " --help)");
   }
@@ -58,22 +64,37 @@ bool parse(const std::string& command, const std::string& usage, po::options_des
 
 bool show_progress(const po::variables_map& vm) { return !vm.count("quiet"); }
 
+// "1 mission", "3 missions".
+std::string count_of(long long n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 int cmd_generate(const Comm& comm, const std::vector<std::string>& args) {
   jobs::GenerateOptions o;
   std::string archive, rate, start;
+  int old_missions = 0;
   po::options_description desc("generate options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder to create or extend")
-      ("missions", po::value(&o.missions)->default_value(2), "number of missions, SYN1 .. SYN<N>")
+      ("mission-count", po::value(&o.missions)->default_value(2), "how many missions: SYN1 .. SYN<N>")
+      ("missions", po::value(&old_missions), "the old spelling of --mission-count")
       ("params", po::value(&o.params)->default_value(40), "parameters per mission")
       ("days", po::value(&o.days)->default_value(3), "days of telemetry")
       ("rate", po::value(&rate)->default_value("1s"), "base sample period (1s, 250ms) or rate (1Hz, 4Hz)")
       ("seed", po::value(&o.seed)->default_value(1), "random seed: the same seed gives the same archive")
       ("start", po::value(&start)->default_value("2026-01-01"), "first day (ISO-8601)")
+      ("replace", "regenerate missions that already exist in the archive (otherwise refused)")
       ("quiet,q", "no progress output");
   po::variables_map vm;
-  if (!parse("generate", "--archive A [--missions N --params P --days D --rate R --seed S]", desc, args, vm))
+  if (!parse("generate", "--archive A [--mission-count N --params P --days D --rate R --seed S --replace]", desc, args,
+             vm))
     return 0;
+  if (vm.count("missions")) {
+    if (!vm["mission-count"].defaulted())
+      throw UsageError("telemine generate: give --mission-count only (--missions is its old spelling)");
+    o.missions = old_missions;
+    if (comm.is_root()) log::warn("--missions N is now --mission-count N (the old spelling still works)");
+  }
   o.archive = archive;
   if (rate.size() > 2 && rate.substr(rate.size() - 2) == "Hz") {
     const double hz = std::stod(rate.substr(0, rate.size() - 2));
@@ -83,15 +104,16 @@ int cmd_generate(const Comm& comm, const std::vector<std::string>& args) {
     o.rate = parse_duration(rate);
   }
   o.start = bucket_start(parse_time(start), kDay);
-  if (o.missions < 1 || o.days < 1) throw UsageError("--missions and --days must be at least 1");
+  if (o.missions < 1 || o.days < 1) throw UsageError("--mission-count and --days must be at least 1");
   o.progress = show_progress(vm);
+  o.replace = vm.count("replace") > 0;
   const auto r = jobs::generate(o, comm);
   if (comm.is_root())
-    std::printf("generated %lld missions x %lld params x %d days: %lld partitions, %lld samples, "
-                "%lld planted dependencies, %lld planted anomalies\narchive: %s\ntruth:   %s\n",
-                static_cast<long long>(r.missions), static_cast<long long>(r.params), o.days,
-                static_cast<long long>(r.partitions), static_cast<long long>(r.samples),
-                static_cast<long long>(r.dependencies), static_cast<long long>(r.anomalies), archive.c_str(),
+    std::printf("generated %s x %s x %s: %s, %s, %s, %s\narchive: %s\ntruth:   %s\n",
+                count_of(r.missions, "mission").c_str(), count_of(r.params, "param").c_str(),
+                count_of(o.days, "day").c_str(), count_of(r.partitions, "partition").c_str(),
+                count_of(r.samples, "sample").c_str(), count_of(r.dependencies, "planted dependency").c_str(),
+                count_of(r.anomalies, "planted anomaly").c_str(), archive.c_str(),
                 (std::filesystem::path(archive) / "truth.json").c_str());
   return 0;
 }
@@ -288,7 +310,9 @@ int dispatch(const Comm& comm, int argc, char** argv) {
   }
   for (const auto& c : commands())
     if (name == c.name) return c.run(comm, std::vector<std::string>(argv + 2, argv + argc));
-  throw UsageError("unknown command '" + name + "' (see telemine --help)");
+  std::vector<std::string> known;
+  for (const auto& c : commands()) known.emplace_back(c.name);
+  throw UsageError("unknown command '" + name + "'" + did_you_mean(name, known) + " (see telemine --help)");
 }
 
 }  // namespace

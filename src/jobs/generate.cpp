@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -305,51 +307,124 @@ const std::vector<Dependency>& planted_dependencies() {
   return deps;
 }
 
-void write_truth(const GenerateOptions& o, const std::vector<std::vector<ParamSpec>>& params,
-                 const std::vector<std::vector<Anomaly>>& anomalies) {
-  io::JsonWriter w;
-  w.begin_object();
-  w.field("generator", "telemine generate 1");
+std::string mission_name(int m) { return "SYN" + std::to_string(m + 1); }
+
+// Writes a JSON value read from an earlier truth.json back through the writer, keys in order.
+void copy_json(io::JsonWriter& w, const nlohmann::ordered_json& v) {
+  if (v.is_object()) {
+    w.begin_object();
+    for (const auto& [k, item] : v.items()) copy_json(w.key(k), item);
+    w.end_object();
+  } else if (v.is_array()) {
+    w.begin_array();
+    for (const auto& item : v) copy_json(w, item);
+    w.end_array();
+  } else if (v.is_string()) {
+    w.value(v.get<std::string>());
+  } else if (v.is_boolean()) {
+    w.value(v.get<bool>());
+  } else if (v.is_number_unsigned()) {
+    w.value(v.get<std::uint64_t>());
+  } else if (v.is_number_integer()) {
+    w.value(v.get<std::int64_t>());
+  } else if (v.is_number()) {
+    w.value(v.get<double>());
+  } else {
+    w.null();
+  }
+}
+
+// The missions of an earlier truth.json that this run does not regenerate, so that generating
+// SYN1 again never loses SYN2's truth. A truth.json that does not parse stops the run: it is
+// the only record of what was planted.
+std::vector<nlohmann::ordered_json> kept_truth(const GenerateOptions& o) {
+  const auto file = o.archive / "truth.json";
+  std::vector<nlohmann::ordered_json> kept;
+  std::ifstream in(file);
+  if (!in) return kept;
+  nlohmann::ordered_json old;
+  try {
+    old = nlohmann::ordered_json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw IoError(file.string() + ": not readable as JSON (" + e.what() + "); move it away to generate here");
+  }
+  for (const auto& m : old.value("missions", nlohmann::ordered_json::array())) {
+    const std::string name = m.value("mission", "");
+    bool regenerated = false;
+    for (int i = 0; i < o.missions; ++i) regenerated = regenerated || name == mission_name(i);
+    if (!regenerated) kept.push_back(m);
+  }
+  return kept;
+}
+
+void write_options(io::JsonWriter& w, const GenerateOptions& o) {
   w.field("seed", static_cast<std::uint64_t>(o.seed));
   w.key("options").begin_object();
   w.field("missions", o.missions).field("params", o.params).field("days", o.days);
   w.field("rate", format_duration(o.rate)).field("start", format_time(o.start));
   w.end_object();
-  w.key("missions").begin_array();
-  for (int m = 0; m < o.missions; ++m) {
-    w.begin_object();
-    w.field("mission", "SYN" + std::to_string(m + 1));
-    w.key("parameters").begin_array();
-    for (const auto& p : params[m]) {
-      w.begin_object().field("name", p.info.name).field("kind", std::string(io::to_string(p.info.kind)));
-      w.field("subsystem", p.info.subsystem).field("every", static_cast<std::int64_t>(p.every) * o.rate / kSecond);
-      w.end_object();
-    }
-    w.end_array();
-    w.key("dependencies").begin_array();
-    for (const auto& d : planted_dependencies()) {
-      w.begin_object().field("param_a", d.a).field("param_b", d.b).field("lag_seconds", d.lag_seconds).field("kind", d.kind);
-      w.end_object();
-    }
-    w.end_array();
-    w.key("independent").begin_array();
-    for (const auto& p : params[m])
-      if (p.info.subsystem == "IND") w.value(p.info.name);
-    w.end_array();
-    w.key("anomalies").begin_array();
-    for (const auto& a : anomalies[m]) {
-      w.begin_object().field("param", a.param).field("start", format_time(a.start)).field("end", format_time(a.end));
-      w.field("class", a.cls).field("description", a.description);
-      w.key("params").begin_array();
-      for (const auto& i : a.involved) w.value(i);
-      w.end_array().end_object();
-    }
-    w.end_array();
+}
+
+void write_mission_truth(io::JsonWriter& w, const GenerateOptions& o, int m, const std::vector<ParamSpec>& params,
+                         const std::vector<Anomaly>& anomalies) {
+  w.begin_object();
+  w.field("mission", mission_name(m));
+  write_options(w, o);  // per mission too: missions kept from an earlier run carry their own
+  w.key("parameters").begin_array();
+  for (const auto& p : params) {
+    w.begin_object().field("name", p.info.name).field("kind", std::string(io::to_string(p.info.kind)));
+    w.field("subsystem", p.info.subsystem).field("every", static_cast<std::int64_t>(p.every) * o.rate / kSecond);
     w.end_object();
   }
   w.end_array();
+  w.key("dependencies").begin_array();
+  for (const auto& d : planted_dependencies()) {
+    w.begin_object().field("param_a", d.a).field("param_b", d.b).field("lag_seconds", d.lag_seconds).field("kind", d.kind);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("independent").begin_array();
+  for (const auto& p : params)
+    if (p.info.subsystem == "IND") w.value(p.info.name);
+  w.end_array();
+  w.key("anomalies").begin_array();
+  for (const auto& a : anomalies) {
+    w.begin_object().field("param", a.param).field("start", format_time(a.start)).field("end", format_time(a.end));
+    w.field("class", a.cls).field("description", a.description);
+    w.key("params").begin_array();
+    for (const auto& i : a.involved) w.value(i);
+    w.end_array().end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+void write_truth(const GenerateOptions& o, const std::vector<std::vector<ParamSpec>>& params,
+                 const std::vector<std::vector<Anomaly>>& anomalies, const std::vector<nlohmann::ordered_json>& kept) {
+  io::JsonWriter w;
+  w.begin_object();
+  w.field("generator", "telemine generate 1");
+  write_options(w, o);
+  w.key("missions").begin_array();
+  for (int m = 0; m < o.missions; ++m) write_mission_truth(w, o, m, params[m], anomalies[m]);
+  for (const auto& k : kept) copy_json(w, k);
+  w.end_array();
   w.end_object();
   io::write_file_atomically(o.archive / "truth.json", w.str());
+}
+
+// Generating into a mission that exists would merge new samples into its days and double its
+// anomalies: refused unless --replace, which removes the mission first.
+void clear_existing_missions(const GenerateOptions& o) {
+  for (int m = 0; m < o.missions; ++m) {
+    const auto dir = o.archive / mission_name(m);
+    if (!std::filesystem::exists(dir)) continue;
+    if (!o.replace)
+      throw UsageError("generate: mission " + mission_name(m) + " already exists in " + o.archive.string() +
+                       ": generating again would merge new samples into it; pass --replace to regenerate it, "
+                       "or choose another --archive");
+    std::filesystem::remove_all(dir);
+  }
 }
 
 }  // namespace
@@ -358,9 +433,16 @@ GenerateReport generate(const GenerateOptions& o, const Comm& comm) {
   const int minimum = static_cast<int>(planted_params().size());
   if (o.params < minimum)
     throw UsageError("--params " + std::to_string(o.params) + " is below the planted set: at least " + std::to_string(minimum));
-  if (o.missions < 1 || o.days < 1) throw UsageError("--missions and --days must be at least 1");
+  if (o.missions < 1 || o.days < 1) throw UsageError("--mission-count and --days must be at least 1");
   if (o.rate <= 0 || kDay % o.rate != 0) throw UsageError("--rate " + format_duration(o.rate) + " must divide a day");
   if (bucket_start(o.start, kDay) != o.start) throw UsageError("--start must be a day (midnight UTC)");
+
+  std::vector<nlohmann::ordered_json> kept;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    kept = kept_truth(o);
+    clear_existing_missions(o);
+  });
 
   GenerateReport report;
   std::vector<std::vector<ParamSpec>> params;
@@ -368,7 +450,7 @@ GenerateReport generate(const GenerateOptions& o, const Comm& comm) {
   Progress progress(comm, "generate", static_cast<std::int64_t>(o.missions) * o.days, "mission-days", o.progress);
   std::int64_t done = 0, samples = 0, partitions = 0;
   for (int m = 0; m < o.missions; ++m) {
-    const std::string mission = "SYN" + std::to_string(m + 1);
+    const std::string mission = mission_name(m);
     const std::uint64_t mseed = hash(o.seed, 0x5eed, static_cast<std::uint64_t>(m));
     params.push_back(mission_params(o.params));
     anomalies.push_back(plan_anomalies(o, mseed));
@@ -393,7 +475,7 @@ GenerateReport generate(const GenerateOptions& o, const Comm& comm) {
   }
   progress.finish();
   comm.run_phase([&] {
-    if (comm.is_root()) write_truth(o, params, anomalies);
+    if (comm.is_root()) write_truth(o, params, anomalies, kept);
   });
   std::int64_t counts[2] = {samples, partitions};
   comm.allreduce(std::span<std::int64_t>(counts, 2), ReduceOp::sum);

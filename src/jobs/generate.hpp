@@ -23,6 +23,7 @@ struct GenerateOptions {
   std::uint64_t seed = 1;
   TimeNs start = 1767225600LL * kSecond;  ///< 2026-01-01T00:00:00Z
   bool progress = true;
+  bool replace = false;      ///< regenerate missions that exist (refused otherwise)
 };
 
 struct GenerateReport {

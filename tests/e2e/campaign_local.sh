@@ -2,7 +2,7 @@
 # A campaign run directly (no Slurm): every task runs on the same ranks, a failed task is
 # recorded and the next one runs, and the summary lists every task with its state.
 source "$(dirname "$0")/lib.sh"
-mp 2 generate --archive "$WORK/archive" --missions 2 --params 20 --days 2 --rate 60s --seed 2 --quiet
+mp 2 generate --archive "$WORK/archive" --mission-count 2 --params 20 --days 2 --rate 60s --seed 2 --quiet
 part=$(find "$WORK/archive/SYN2" -name 'SYN2_2026-01-02.h5')
 head -c 1000 "$part" > "$part.cut" && mv "$part.cut" "$part"   # SYN2's task will fail
 mkdir -p "$WORK/jobs"

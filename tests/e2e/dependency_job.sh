@@ -5,7 +5,7 @@
 # bad keys, corrupt partitions and constant parameters are handled.
 source "$(dirname "$0")/lib.sh"
 JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
-mp 2 generate --archive "$WORK/archive" --missions 2 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
+mp 2 generate --archive "$WORK/archive" --mission-count 2 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
 TRUTH="$WORK/archive/truth.json"
 
 # truth.json, one mission: "A B LAG" per planted dependency, and the independent parameters.

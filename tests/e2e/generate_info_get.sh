@@ -2,13 +2,13 @@
 # generate -> info -> get, as a user would; the archive is identical whatever the rank count.
 source "$(dirname "$0")/lib.sh"
 
-mp 2 generate --archive "$WORK/a2" --missions 2 --params 30 --days 2 --rate 10s --seed 7 --quiet
+mp 2 generate --archive "$WORK/a2" --mission-count 2 --params 30 --days 2 --rate 10s --seed 7 --quiet
 [ -f "$WORK/a2/truth.json" ] || fail "no truth.json"
 [ -f "$WORK/a2/SYN2/catalog.h5" ] || fail "no SYN2 catalogue"
 pass "generate with 2 ranks"
 
 for np in 1 3; do
-  mp $np generate --archive "$WORK/a$np" --missions 2 --params 30 --days 2 --rate 10s --seed 7 --quiet
+  mp $np generate --archive "$WORK/a$np" --mission-count 2 --params 30 --days 2 --rate 10s --seed 7 --quiet
   same_archive "$WORK/a2" "$WORK/a$np"
   cmp -s "$WORK/a2/truth.json" "$WORK/a$np/truth.json" || fail "truth.json differs at $np ranks"
   pass "identical archive with $np ranks"

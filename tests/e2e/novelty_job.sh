@@ -5,7 +5,7 @@
 # jobfiles/novelty-telemanom.ini.
 source "$(dirname "$0")/lib.sh"
 JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
-mp 2 generate --archive "$WORK/archive" --missions 1 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
+mp 2 generate --archive "$WORK/archive" --mission-count 1 --params 24 --days 7 --rate 30s --seed 9 --quiet > /dev/null
 
 for np in 1 2 3 4; do
   mp "$np" run "$JOBS/novelty-subsystems.ini" --archive "$WORK/archive" --output "$WORK/n$np" --quiet > /dev/null

@@ -21,7 +21,7 @@ wait_job() {
   echo "$state $(scontrol show job "$id" | grep -o 'ExitCode=[0-9:]*' | cut -d= -f2)"
 }
 
-mp 2 generate --archive "$WORK/archive" --missions 1 --params 24 --days 2 --rate 30s --seed 4 --quiet
+mp 2 generate --archive "$WORK/archive" --mission-count 1 --params 24 --days 2 --rate 30s --seed 4 --quiet
 cat > "$WORK/job.ini" <<EOT
 kind    = stats
 archive = $WORK/archive
@@ -71,7 +71,7 @@ expect_fail 2 "key 'mission'" tm submit "$WORK/job.ini" --mission SYN9
 # Requeue and resume: a job cancelled part-way, and one whose rank is killed with SIGKILL, are
 # submitted again; they resume from the checkpoints of the partitions they had finished, and
 # the result is identical byte for byte to the uninterrupted run.
-mp 2 generate --archive "$WORK/big" --missions 1 --params 20 --days 12 --rate 60s --seed 8 --quiet
+mp 2 generate --archive "$WORK/big" --mission-count 1 --params 20 --days 12 --rate 60s --seed 8 --quiet
 mp 2 stats --archive "$WORK/big" --mission SYN1 --bucket 1h --output "$WORK/big-direct" --quiet > /dev/null
 checkpoints() { find "$1/.checkpoints" -name '*.bin' 2> /dev/null | wc -l; }
 interrupt_and_resume() {
@@ -104,7 +104,7 @@ interrupt_and_resume "$WORK/killed" kill-9
 
 # A two-task campaign (one job file over both missions) becomes one job array and a summary
 # job after it; every task equals its direct run.
-mp 2 generate --archive "$WORK/two" --missions 2 --params 20 --days 2 --rate 60s --seed 9 --quiet
+mp 2 generate --archive "$WORK/two" --mission-count 2 --params 20 --days 2 --rate 60s --seed 9 --quiet
 cat > "$WORK/daily.ini" <<EOT
 kind = stats
 archive = $WORK/two

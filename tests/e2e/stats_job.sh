@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
 
-mp 2 generate --archive "$WORK/archive" --missions 2 --params 24 --days 3 --rate 30s --seed 3 --quiet
+mp 2 generate --archive "$WORK/archive" --mission-count 2 --params 24 --days 3 --rate 30s --seed 3 --quiet
 
 # Every example job file, pointed at this archive.
 for f in "$JOBS"/stats-*.ini; do

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -110,4 +111,41 @@ TEST(Generate, RefusesTooFewParameters) {
   auto o = small(dir.path(), 1);
   o.params = 5;
   EXPECT_THROW(generate(o, comm), UsageError);
+}
+
+TEST(Generate, RefusesAMissionThatExistsUnlessReplaced) {
+  TempDir dir;
+  Comm comm = Comm::local();
+  auto two = small(dir.path(), 3);
+  two.missions = 2;
+  two.days = 1;
+  generate(two, comm);
+  const auto before = io::Archive::open(dir.path()).catalog("SYN1");
+  auto one = two;
+  one.missions = 1;
+  one.seed = 4;
+  EXPECT_THROW(generate(one, comm), UsageError);
+  const auto untouched = io::Archive::open(dir.path()).catalog("SYN1");
+  EXPECT_TRUE(untouched.partitions == before.partitions && untouched.events == before.events);
+
+  one.replace = true;
+  generate(one, comm);
+  const auto after = io::Archive::open(dir.path()).catalog("SYN1");
+  EXPECT_EQ(after.events.size(), before.events.size());  // replaced, not doubled
+  EXPECT_NE(after.partitions[0].checksum, before.partitions[0].checksum);
+  // SYN2's truth is kept, with the options it was generated with; SYN1's is the new one.
+  const std::string truth = test::read_text(dir / "truth.json");
+  EXPECT_NE(truth.find("\"mission\": \"SYN2\""), std::string::npos);
+  EXPECT_NE(truth.find("\"mission\": \"SYN1\""), std::string::npos);
+  EXPECT_NE(truth.find("\"seed\": 3"), std::string::npos);
+  EXPECT_NE(truth.find("\"seed\": 4"), std::string::npos);
+}
+
+TEST(Generate, RefusesToOverwriteATruthFileItCannotRead) {
+  TempDir dir;
+  Comm comm = Comm::local();
+  std::filesystem::create_directories(dir.path());
+  { std::ofstream(dir / "truth.json") << "{ not json"; }
+  EXPECT_THROW(generate(small(dir.path(), 1), comm), IoError);
+  EXPECT_EQ(test::read_text(dir / "truth.json"), "{ not json");
 }
