@@ -237,7 +237,13 @@ int cmd_submit(const Comm& comm, const std::vector<std::string>& args) {
       std::printf("usage: telemine submit JOB.ini [--key=value ...] [--dry-run]\n\n"
                   "Writes OUTPUT/job.sbatch (the job under srun --mpi=pmix, with the job file's [slurm]\n"
                   "settings), submits it with sbatch and prints the Slurm job id. --dry-run prints the\n"
-                  "script and submits nothing.\n");
+                  "script and submits nothing.\n\n"
+                  "options:\n"
+                  "  --dry-run             print the sbatch script; submit nothing\n"
+                  "  --key=value           any job key, as with `telemine run` (the command line wins)\n"
+                  "  --slurm.KEY=value     the [slurm] section: nodes, ntasks-per-node, cpus-per-task, time,\n"
+                  "                        partition, account, mem, extra (see telemine run --help)\n"
+                  "  -h, --help            show this help\n");
     return args.empty() ? 2 : 0;
   }
   if (args[0].rfind("--", 0) == 0) throw UsageError("telemine submit: the job file comes first (telemine submit JOB.ini ...)");
