@@ -155,17 +155,22 @@ int cmd_ingest(const Comm& comm, const std::vector<std::string>& args) {
 }
 
 int cmd_info(const Comm& comm, const std::vector<std::string>& args) {
-  std::string archive, mission, format;
+  jobs::InfoOptions o;
+  std::string archive, format;
   po::options_description desc("info options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder")
-      ("mission", po::value(&mission), "show one mission's parameters and events")
-      ("format", po::value(&format)->default_value("table"), "table or csv");
+      ("mission", po::value(&o.mission), "show one mission's parameters and events")
+      ("params", "with --mission: each parameter's sample count and time span (reads every partition)")
+      ("format", po::value(&format)->default_value("table"), "table or csv (a span's start and end apart)");
   po::variables_map vm;
-  if (!parse("info", "--archive A [--mission M] [--format table|csv]", desc, args, vm)) return 0;
-  const auto f = jobs::parse_table_format(format);
+  if (!parse("info", "--archive A [--mission M [--params]] [--format table|csv]", desc, args, vm)) return 0;
+  o.archive = archive;
+  o.format = jobs::parse_table_format(format);
+  o.params = vm.count("params") > 0;
+  if (o.params && o.mission.empty()) throw UsageError("telemine info: --params needs --mission");
   comm.run_phase([&] {
-    if (comm.is_root()) jobs::info(archive, mission, f, stdout);
+    if (comm.is_root()) jobs::info(o, stdout);
   });
   return 0;
 }

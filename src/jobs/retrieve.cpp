@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/suggest.hpp"
 #include "io/archive.hpp"
 
 namespace telemine::jobs {
@@ -73,60 +74,127 @@ void print_rows(const std::vector<std::string>& header, const std::vector<std::v
   for (const auto& r : rows) line(r);
 }
 
-std::string span_text(const io::Catalog& c) {
-  if (c.partitions.empty()) return "(empty)";
-  TimeNs first = kTimeMax, last = kTimeMin;
+struct Span {
+  TimeNs first = kTimeMax;
+  TimeNs last = kTimeMin;
+  bool empty() const noexcept { return first > last; }
+};
+
+Span mission_span(const io::Catalog& c) {
+  Span s;
   for (const auto& p : c.partitions) {
-    first = std::min(first, p.first_time);
-    last = std::max(last, p.last_time);
+    s.first = std::min(s.first, p.first_time);
+    s.last = std::max(s.last, p.last_time);
   }
-  return format_time(first) + " .. " + format_time(last);
+  return s;
+}
+
+std::string span_text(const Span& s) {
+  return s.empty() ? "(empty)" : format_time(s.first) + " .. " + format_time(s.last);
+}
+
+// A table shows the span as one cell; CSV gives its ends a column each, empty when no samples.
+std::vector<std::string> span_cells(const Span& s, TableFormat format) {
+  if (format == TableFormat::table) return {span_text(s)};
+  if (s.empty()) return {"", ""};
+  return {format_time(s.first), format_time(s.last)};
+}
+
+std::vector<std::string> span_header(TableFormat format) {
+  if (format == TableFormat::table) return {"span"};
+  return {"span_start", "span_end"};
+}
+
+std::vector<std::string> joined(std::vector<std::string> a, const std::vector<std::string>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+void list_missions(const io::Archive& archive, TableFormat format, std::FILE* out) {
+  std::vector<std::vector<std::string>> rows;
+  std::int64_t total_bytes = 0, total_samples = 0;
+  for (const auto& m : archive.missions()) {
+    const io::Catalog c = archive.catalog(m);
+    std::int64_t bytes = static_cast<std::int64_t>(fs::file_size(archive.mission_dir(m) / "catalog.h5"));
+    for (const auto& p : c.partitions) bytes += p.bytes;
+    std::int64_t anomalies = 0;
+    for (const auto& e : c.events) anomalies += e.kind == "anomaly";
+    rows.push_back(joined({m, std::to_string(c.params.size()), std::to_string(c.partitions.size()),
+                           std::to_string(c.total_samples()), std::to_string(anomalies),
+                           format == TableFormat::csv ? std::to_string(bytes) : human_bytes(bytes)},
+                          span_cells(mission_span(c), format)));
+    total_bytes += bytes;
+    total_samples += c.total_samples();
+  }
+  print_rows(joined({"mission", "params", "partitions", "samples", "anomalies", "size"}, span_header(format)), rows,
+             format, out);
+  if (format == TableFormat::table)
+    std::fprintf(out, "\n%zu %s, %lld samples, %s on disk (%.2f bytes/sample)\n", rows.size(),
+                 rows.size() == 1 ? "mission" : "missions", static_cast<long long>(total_samples),
+                 human_bytes(total_bytes).c_str(),
+                 total_samples ? static_cast<double>(total_bytes) / static_cast<double>(total_samples) : 0.0);
+}
+
+// Sample counts (valid or not) and time spans per parameter: every partition's samples are
+// read, so this is asked for explicitly (`info --params`).
+std::map<std::string, std::pair<std::int64_t, Span>> param_spans(const io::Archive& archive, const io::Catalog& c) {
+  std::map<std::string, std::pair<std::int64_t, Span>> out;
+  for (const auto& part : c.partitions) {
+    const auto reader = io::PartitionReader::open(archive.partition_path(c.mission, part));
+    for (const auto& name : reader.params()) {
+      io::Series s;
+      reader.read(name, s);
+      auto& [count, span] = out[name];
+      count += static_cast<std::int64_t>(s.size());
+      if (s.size() == 0) continue;
+      span.first = std::min(span.first, s.time.front());
+      span.last = std::max(span.last, s.time.back());
+    }
+  }
+  return out;
+}
+
+void list_params(const io::Archive& archive, const io::Catalog& c, const InfoOptions& o, std::FILE* out) {
+  std::map<std::string, std::pair<std::int64_t, Span>> spans;
+  if (o.params) spans = param_spans(archive, c);
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : c.params) {
+    std::vector<std::string> row{p.name, std::string(io::to_string(p.kind)), p.unit, p.subsystem, p.description};
+    if (o.params) {
+      const auto& [count, span] = spans[p.name];
+      row = joined(joined(row, {std::to_string(count)}), span_cells(span, o.format));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> header{"param", "kind", "unit", "subsystem", "description"};
+  if (o.params) header = joined(joined(header, {"samples"}), span_header(o.format));
+  print_rows(header, rows, o.format, out);
 }
 
 }  // namespace
 
-void info(const fs::path& archive_path, const std::string& mission, TableFormat format, std::FILE* out) {
-  const io::Archive archive = io::Archive::open(archive_path);
-  if (mission.empty()) {
-    std::vector<std::vector<std::string>> rows;
-    std::int64_t total_bytes = 0, total_samples = 0;
-    for (const auto& m : archive.missions()) {
-      const io::Catalog c = archive.catalog(m);
-      std::int64_t bytes = static_cast<std::int64_t>(fs::file_size(archive.mission_dir(m) / "catalog.h5"));
-      for (const auto& p : c.partitions) bytes += p.bytes;
-      std::int64_t anomalies = 0;
-      for (const auto& e : c.events) anomalies += e.kind == "anomaly";
-      rows.push_back({m, std::to_string(c.params.size()), std::to_string(c.partitions.size()),
-                      std::to_string(c.total_samples()), std::to_string(anomalies),
-                      format == TableFormat::csv ? std::to_string(bytes) : human_bytes(bytes), span_text(c)});
-      total_bytes += bytes;
-      total_samples += c.total_samples();
-    }
-    print_rows({"mission", "params", "partitions", "samples", "anomalies", "size", "span"}, rows, format, out);
-    if (format == TableFormat::table)
-      std::fprintf(out, "\n%zu missions, %lld samples, %s on disk (%.2f bytes/sample)\n", rows.size(),
-                   static_cast<long long>(total_samples), human_bytes(total_bytes).c_str(),
-                   total_samples ? static_cast<double>(total_bytes) / static_cast<double>(total_samples) : 0.0);
-    return;
-  }
-  const io::Catalog c = archive.catalog(mission);
-  if (format == TableFormat::table) {
+void info(const InfoOptions& o, std::FILE* out) {
+  const io::Archive archive = io::Archive::open(o.archive);
+  if (o.mission.empty()) return list_missions(archive, o.format, out);
+  if (!archive.has_mission(o.mission))
+    throw UsageError("no mission '" + o.mission + "' in " + o.archive.string() +
+                     did_you_mean(o.mission, archive.missions()));
+  const io::Catalog c = archive.catalog(o.mission);
+  if (o.format == TableFormat::table) {
     std::int64_t bytes = 0;
     for (const auto& p : c.partitions) bytes += p.bytes;
     std::fprintf(out, "mission %s: %zu parameters, %zu partitions of %s, %lld samples, %s, span %s\n\n",
                  c.mission.c_str(), c.params.size(), c.partitions.size(), format_duration(c.slice).c_str(),
-                 static_cast<long long>(c.total_samples()), human_bytes(bytes).c_str(), span_text(c).c_str());
+                 static_cast<long long>(c.total_samples()), human_bytes(bytes).c_str(),
+                 span_text(mission_span(c)).c_str());
   }
-  std::vector<std::vector<std::string>> rows;
-  for (const auto& p : c.params)
-    rows.push_back({p.name, std::string(io::to_string(p.kind)), p.unit, p.subsystem, p.description});
-  print_rows({"param", "kind", "unit", "subsystem", "description"}, rows, format, out);
-  if (format == TableFormat::table && !c.events.empty()) {
+  list_params(archive, c, o, out);
+  if (o.format == TableFormat::table && !c.events.empty()) {
     std::fprintf(out, "\n%zu events:\n", c.events.size());
     std::vector<std::vector<std::string>> ev;
     for (const auto& e : c.events)
       ev.push_back({e.kind, e.param, e.cls, format_time(e.start), format_time(e.end), e.text});
-    print_rows({"kind", "param", "class", "start", "end", "text"}, ev, format, out);
+    print_rows({"kind", "param", "class", "start", "end", "text"}, ev, o.format, out);
   }
 }
 

@@ -13,9 +13,16 @@ enum class TableFormat { table, csv };
 /// Throws UsageError for anything but `table` / `csv`.
 TableFormat parse_table_format(std::string_view text);
 
+struct InfoOptions {
+  std::filesystem::path archive;
+  std::string mission;  ///< empty: one line per mission
+  TableFormat format = TableFormat::table;
+  bool params = false;  ///< with a mission: each parameter's sample count and span (reads the partitions)
+};
+
 /// Missions, parameters, time spans, sample counts and size on disk; with a mission, its
-/// parameters and events too. Writes to `out`.
-void info(const std::filesystem::path& archive, const std::string& mission, TableFormat format, std::FILE* out);
+/// parameters and events too. CSV gives a span's start and end a column each. Writes to `out`.
+void info(const InfoOptions& options, std::FILE* out);
 
 struct GetOptions {
   std::filesystem::path archive;

@@ -20,6 +20,16 @@ grep -q "bytes/sample" <<<"$out" || fail "info states no bytes per sample"
 tm info --archive "$WORK/a2" --mission SYN1 | grep -q "POWER_BUS_I" || fail "info --mission lists no parameters"
 tm info --archive "$WORK/a2" --mission SYN1 --format csv | head -1 | grep -q "^param,kind,unit,subsystem,description$" \
   || fail "info csv header"
+tm info --archive "$WORK/a2" --format csv | head -1 | grep -q "^mission,params,partitions,samples,anomalies,size,span_start,span_end$" \
+  || fail "info csv: the span's ends in columns of their own"
+pcsv=$(tm info --archive "$WORK/a2" --mission SYN1 --params --format csv)
+head -1 <<<"$pcsv" | grep -q ",samples,span_start,span_end$" || fail "info --params csv header: $(head -1 <<<"$pcsv")"
+# The per-parameter counts add up to the mission's sample count.
+total=$(tm info --archive "$WORK/a2" --format csv | awk -F, '$1 == "SYN1" { print $4 }')
+sum=$(python3 -c 'import csv,sys; print(sum(int(r["samples"]) for r in csv.DictReader(sys.stdin)))' <<<"$pcsv")
+[ "$total" = "$sum" ] || fail "info --params: parameters hold $sum samples, the mission $total"
+expect_fail 2 "did you mean 'SYN1'" tm info --archive "$WORK/a2" --mission SYN3
+expect_fail 2 "did you mean '--mission'" tm info --archive "$WORK/a2" --misson SYN1
 pass "info"
 
 tm get --archive "$WORK/a2" --mission SYN1 --param POWER_BUS_I --from 2026-01-01T06:00:00Z --to 2026-01-01T07:00:00Z \
