@@ -64,9 +64,9 @@ bool parse(const std::string& command, const std::string& usage, po::options_des
 
 bool show_progress(const po::variables_map& vm) { return !vm.count("quiet"); }
 
-// "1 mission", "3 missions".
-std::string count_of(long long n, const std::string& noun) {
-  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+// "1 mission", "3 missions"; "1 planted anomaly", "3 planted anomalies".
+std::string count_of(long long n, const std::string& noun, const std::string& plural = "") {
+  return std::to_string(n) + " " + (n == 1 ? noun : plural.empty() ? noun + "s" : plural);
 }
 
 int cmd_generate(const Comm& comm, const std::vector<std::string>& args) {
@@ -112,8 +112,8 @@ int cmd_generate(const Comm& comm, const std::vector<std::string>& args) {
     std::printf("generated %s x %s x %s: %s, %s, %s, %s\narchive: %s\ntruth:   %s\n",
                 count_of(r.missions, "mission").c_str(), count_of(r.params, "param").c_str(),
                 count_of(o.days, "day").c_str(), count_of(r.partitions, "partition").c_str(),
-                count_of(r.samples, "sample").c_str(), count_of(r.dependencies, "planted dependency").c_str(),
-                count_of(r.anomalies, "planted anomaly").c_str(), archive.c_str(),
+                count_of(r.samples, "sample").c_str(), count_of(r.dependencies, "planted dependency", "planted dependencies").c_str(),
+                count_of(r.anomalies, "planted anomaly", "planted anomalies").c_str(), archive.c_str(),
                 (std::filesystem::path(archive) / "truth.json").c_str());
   return 0;
 }

@@ -26,6 +26,8 @@ class Comm::Impl {
   virtual std::vector<std::string> alltoall_bytes(const std::vector<std::string>& send) const = 0;
   [[noreturn]] virtual void abort(int code) const noexcept = 0;
   virtual void* native_handle() const noexcept = 0;
+  virtual bool post_progress(const std::array<std::int64_t, 4>&) const { return false; }
+  virtual std::vector<std::pair<int, std::array<std::int64_t, 4>>> poll_progress() const { return {}; }
 };
 
 namespace {
@@ -78,11 +80,43 @@ class MpiImpl final : public Comm::Impl {
     TELEMINE_MPI(MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN));
     MPI_Comm_rank(comm_, &rank_);
     MPI_Comm_size(comm_, &size_);
+    TELEMINE_MPI(MPI_Comm_dup(parent, &side_));
+    TELEMINE_MPI(MPI_Comm_set_errhandler(side_, MPI_ERRORS_RETURN));
   }
   ~MpiImpl() override {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (!finalized && comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+    if (finalized) return;
+    // A progress post still in flight completes on its own; rank 0 may never receive it.
+    if (pending_ != MPI_REQUEST_NULL) MPI_Request_free(&pending_);
+    if (side_ != MPI_COMM_NULL) MPI_Comm_free(&side_);
+    if (comm_ != MPI_COMM_NULL) MPI_Comm_free(&comm_);
+  }
+
+  bool post_progress(const std::array<std::int64_t, 4>& counts) const override {
+    if (rank_ == 0) return false;
+    if (pending_ != MPI_REQUEST_NULL) {
+      int done = 0;
+      TELEMINE_MPI(MPI_Test(&pending_, &done, MPI_STATUS_IGNORE));
+      if (!done) return false;
+    }
+    posted_ = counts;
+    TELEMINE_MPI(MPI_Isend(posted_.data(), 4, MPI_INT64_T, 0, kProgressTag, side_, &pending_));
+    return true;
+  }
+
+  std::vector<std::pair<int, std::array<std::int64_t, 4>>> poll_progress() const override {
+    std::vector<std::pair<int, std::array<std::int64_t, 4>>> got;
+    if (rank_ != 0) return got;
+    for (;;) {
+      int flag = 0;
+      MPI_Status status;
+      TELEMINE_MPI(MPI_Iprobe(MPI_ANY_SOURCE, kProgressTag, side_, &flag, &status));
+      if (!flag) return got;
+      std::array<std::int64_t, 4> counts{};
+      TELEMINE_MPI(MPI_Recv(counts.data(), 4, MPI_INT64_T, status.MPI_SOURCE, kProgressTag, side_, MPI_STATUS_IGNORE));
+      got.emplace_back(status.MPI_SOURCE, counts);
+    }
   }
   int rank() const noexcept override { return rank_; }
   int size() const noexcept override { return size_; }
@@ -161,7 +195,11 @@ class MpiImpl final : public Comm::Impl {
   void* native_handle() const noexcept override { return const_cast<MPI_Comm*>(&comm_); }
 
  private:
+  static constexpr int kProgressTag = 7;
   MPI_Comm comm_ = MPI_COMM_NULL;
+  MPI_Comm side_ = MPI_COMM_NULL;  // progress posts only
+  mutable MPI_Request pending_ = MPI_REQUEST_NULL;
+  mutable std::array<std::int64_t, 4> posted_{};  // the buffer of the post in flight
   int rank_ = 0;
   int size_ = 1;
 };
@@ -206,6 +244,10 @@ std::vector<std::string> Comm::alltoall_bytes(const std::vector<std::string>& se
   return impl_->alltoall_bytes(send);
 }
 void* Comm::native_handle() const noexcept { return impl_->native_handle(); }
+bool Comm::post_progress(const std::array<std::int64_t, 4>& counts) const { return impl_->post_progress(counts); }
+std::vector<std::pair<int, std::array<std::int64_t, 4>>> Comm::poll_progress() const {
+  return impl_->poll_progress();
+}
 void Comm::abort(int code) const noexcept {
   impl_->abort(code);
   std::_Exit(code);  // not reached: abort implementations do not return

@@ -3,12 +3,14 @@
 /// communicator it is given (never MPI_COMM_WORLD itself) and has a local, one-process
 /// implementation of the same interface so that kernels, jobs and most tests run without mpirun.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace telemine {
@@ -83,6 +85,14 @@ class Comm {
       return static_cast<T>(v);
     }
   }
+
+  /// The progress side channel: never a collective, never blocking, on a communicator of its
+  /// own so that it cannot match any job message. A rank posts its latest counts to rank 0;
+  /// when its previous post is still in flight the new one is dropped (the next one carries
+  /// newer counts anyway). Returns whether it was sent. A no-op on rank 0 and when local.
+  bool post_progress(const std::array<std::int64_t, 4>& counts) const;
+  /// On rank 0: every post that has arrived since the last call, as (rank, counts).
+  std::vector<std::pair<int, std::array<std::int64_t, 4>>> poll_progress() const;
 
   /// Points to the MPI_Comm (for parallel HDF5 and MPI-IO); null when local.
   void* native_handle() const noexcept;

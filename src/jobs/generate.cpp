@@ -447,7 +447,9 @@ GenerateReport generate(const GenerateOptions& o, const Comm& comm) {
   GenerateReport report;
   std::vector<std::vector<ParamSpec>> params;
   std::vector<std::vector<Anomaly>> anomalies;
-  Progress progress(comm, "generate", static_cast<std::int64_t>(o.missions) * o.days, "mission-days", o.progress);
+  // Days in contiguous blocks per rank.
+  const int first = o.days * comm.rank() / comm.size(), last = o.days * (comm.rank() + 1) / comm.size();
+  Progress progress(comm, "generate", static_cast<std::int64_t>(o.missions) * (last - first), "mission-days", o.progress);
   std::int64_t done = 0, samples = 0, partitions = 0;
   for (int m = 0; m < o.missions; ++m) {
     const std::string mission = mission_name(m);
@@ -460,15 +462,13 @@ GenerateReport generate(const GenerateOptions& o, const Comm& comm) {
     for (const auto& p : params.back()) writer.declare(p.info);
     for (const auto& a : anomalies.back()) writer.add_event({a.start, a.end, "anomaly", a.param, a.cls, a.description});
     comm.run_phase([&] {
-      // Days in contiguous blocks per rank.
-      const int first = o.days * comm.rank() / comm.size(), last = o.days * (comm.rank() + 1) / comm.size();
       for (int d = first; d < last; ++d) {
         const TimeNs day = o.start + d * kDay;
         auto data = make_day(model, params.back(), day);
         for (const auto& [_, s] : data) samples += static_cast<std::int64_t>(s.size());
         writer.write_slice(day, std::move(data));
         ++partitions;
-        progress.update(++done * comm.size());
+        progress.update(++done);
       }
     });
     writer.commit();
