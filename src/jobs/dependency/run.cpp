@@ -1,4 +1,4 @@
-#include "jobs/dependency.hpp"
+#include "jobs/dependency/run.hpp"
 
 #include <algorithm>
 #include <array>
@@ -27,7 +27,10 @@
 #include "io/json.hpp"
 #include "io/table.hpp"
 #include "jobs/checkpoint.hpp"
+#include "jobs/engine/params.hpp"
+#include "jobs/engine/scan.hpp"
 #include "jobs/job.hpp"
+#include "jobs/dependency/settings.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
 #include "kernels/dependency.hpp"
@@ -36,78 +39,8 @@ namespace telemine::jobs {
 namespace {
 
 namespace k = kernels;
-
-enum class Mode { all, one, sets };
-
-struct Settings {
-  DurationNs grid = 0;
-  int bins = 16;
-  std::int64_t lag_step = 1;  ///< in grid steps
-  std::int64_t max_lag = 0;   ///< in grid steps, a multiple of lag_step
-  Mode mode = Mode::all;
-  std::string target;
-  std::vector<std::string> set_a, set_b;
-  double alpha = 0.01;
-  int top = 10;
-};
-
-std::int64_t parse_int(const Job& job, const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) {
-  const auto v = job.get(key);
-  if (!v) return fallback;
-  std::int64_t x = 0;
-  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
-  if (ec != std::errc() || end != v->data() + v->size() || x < lo || x > hi)
-    job.fail(key, "'" + *v + "' is not an integer in " + std::to_string(lo) + " .. " + std::to_string(hi));
-  return x;
-}
-
-Settings read_settings(const Job& job) {
-  Settings s;
-  const auto grid = job.get_duration("dependency.grid");
-  if (!grid) throw JobError(job.where("dependency.grid") + ": missing key 'dependency.grid' ([dependency] grid = 1min)");
-  // Grid points never straddle two day partitions, so each rank resamples its own days alone.
-  if (kDay % *grid != 0) job.fail("dependency.grid", "the grid must divide one day (1s, 10s, 1min, 5min, 1h ...)");
-  s.grid = *grid;
-  s.bins = static_cast<int>(parse_int(job, "dependency.bins", 16, 2, k::kMaxBins));
-  if (const auto v = job.get("dependency.lag-step")) {
-    const DurationNs step = *job.get_duration("dependency.lag-step");
-    if (step % s.grid != 0) job.fail("dependency.lag-step", "'" + *v + "' is not a multiple of the grid");
-    s.lag_step = step / s.grid;
-  }
-  if (const auto v = job.get("dependency.max-lag")) {
-    DurationNs lag = 0;
-    try {
-      lag = parse_duration(*v, /*allow_zero=*/true);
-    } catch (const UsageError& e) {
-      job.fail("dependency.max-lag", e.what());
-    }
-    if (lag % (s.grid * s.lag_step) != 0) job.fail("dependency.max-lag", "'" + *v + "' is not a multiple of the lag step");
-    s.max_lag = lag / s.grid;
-  }
-  const std::string mode = job.get("dependency.mode").value_or("all");
-  if (mode == "all") s.mode = Mode::all;
-  else if (mode == "one") s.mode = Mode::one;
-  else if (mode == "sets") s.mode = Mode::sets;
-  else job.fail("dependency.mode", "'" + mode + "' is not all, one or sets");
-  s.target = job.get("dependency.target").value_or("");
-  s.set_a = split_comma_list(job.get("dependency.set-a").value_or(""));
-  s.set_b = split_comma_list(job.get("dependency.set-b").value_or(""));
-  if (s.mode == Mode::one && s.target.empty()) job.fail("dependency.target", "mode one needs a target parameter");
-  if (s.mode != Mode::one && !s.target.empty()) job.fail("dependency.target", "only mode one has a target");
-  if (s.mode == Mode::sets && (s.set_a.empty() || s.set_b.empty()))
-    job.fail(s.set_a.empty() ? "dependency.set-a" : "dependency.set-b", "mode sets needs set-a and set-b");
-  if (s.mode != Mode::sets && (!s.set_a.empty() || !s.set_b.empty()))
-    job.fail(s.set_a.empty() ? "dependency.set-b" : "dependency.set-a", "only mode sets has set-a and set-b");
-  if (const auto v = job.get("dependency.alpha")) {
-    double a = 0;
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), a);
-    if (ec != std::errc() || end != v->data() + v->size() || !(a > 0 && a < 1))
-      job.fail("dependency.alpha", "'" + *v + "' is not a rate between 0 and 1");
-    s.alpha = a;
-  }
-  s.top = static_cast<int>(parse_int(job, "dependency.top", 10, 1, 1000000));
-  return s;
-}
+using dependency::Mode;
+using dependency::Settings;
 
 struct Param {
   int mission = 0;
@@ -261,15 +194,14 @@ std::string dot_quote(const std::string& s) {
 }  // namespace
 
 int run_dependency(const Job& job, const Comm& comm) {
-  const Settings set = read_settings(job);
+  const Settings set = dependency::read_settings(job);
   const Plan plan = plan_collectively(job, comm);
 
   // Parameters in plan order; names carry their mission when the job spans several.
+  const ParamIndex index(plan);
   std::vector<Param> params;
-  for (std::size_t m = 0; m < plan.missions.size(); ++m)
-    for (const auto& p : plan.missions[m].params)
-      params.push_back({static_cast<int>(m), p.name,
-                        plan.missions.size() > 1 ? plan.missions[m].name + "/" + p.name : p.name, p.kind});
+  for (std::size_t p = 0; p < index.size(); ++p)
+    params.push_back({index.mission(p), index.info(p).name, index.label(p), index.info(p).kind});
   const auto n_params = static_cast<std::int32_t>(params.size());
 
   // Which parameters each side of a pair may take, checked before any rank reads anything.
@@ -299,6 +231,12 @@ int run_dependency(const Job& job, const Comm& comm) {
   }
   const TimeNs grid0 = plan.partitions.empty() ? 0 : bucket_start(from, set.grid);
   const std::int64_t points = plan.partitions.empty() ? 0 : floor_div(to - grid0 + set.grid - 1, set.grid);
+  // Checked here too for a range taken from the partitions (from and to not given): every rank
+  // has the same plan, so every rank refuses alike.
+  if (points > dependency::kMaxGridPoints)
+    job.fail("dependency.grid", "gives " + std::to_string(points) + " grid points over the archive's range, more than " +
+                                    std::to_string(dependency::kMaxGridPoints) + ": choose a coarser grid or set from and to");
+  if (points > 0 && set.max_lag >= points) job.fail("dependency.max-lag", "is not shorter than the range of the data");
   const std::vector<std::int64_t> slice = slice_grid(plan, grid0, set.grid, points, comm.size());
   const int me = comm.rank(), ranks = comm.size();
   const std::int64_t lo = slice[me], hi = slice[me + 1], local = hi - lo;
@@ -384,43 +322,42 @@ int run_dependency(const Job& job, const Comm& comm) {
     comm.run_phase([&] {
       for (auto& v : values) v.assign(static_cast<std::size_t>(local), NAN);
       const TimeNs t_lo = grid0 + lo * set.grid, t_hi = grid0 + hi * set.grid;
-      std::vector<std::size_t> first_param(plan.missions.size(), 0);
-      for (std::size_t i = params.size(); i-- > 0;) first_param[static_cast<std::size_t>(params[i].mission)] = i;
-      const io::Archive archive = io::Archive::open(job.common().archive);
+      auto first_param = [&](int m) { return index.first(m); };
       std::vector<const PlannedPartition*> mine;
       for (const auto& part : plan.partitions)
         if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
-      Progress progress(comm, "read", static_cast<std::int64_t>(mine.size()), "partitions", job.progress());
-      io::Series series;
-      for (std::size_t i = 0; i < mine.size(); ++i) {
-        const PlannedPartition& part = *mine[i];
-        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+      // The grid points [k0, k1) of a partition, and its part of the range.
+      auto span_of = [&](const PlannedPartition& part) {
         const TimeNs a = std::max({part.info.start, t_lo, from}), b = std::min({part.info.end, t_hi, to});
         const std::int64_t k0 = floor_div(a - grid0, set.grid), k1 = std::min(hi, floor_div(b - grid0 + set.grid - 1, set.grid));
-        try {
-          const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
-          for (std::size_t j = 0; j < mission.params.size(); ++j) {
-            const std::size_t p = first_param[static_cast<std::size_t>(part.mission)] + j;
-            series.time.clear();
-            series.value.clear();
-            reader.read(mission.params[j].name, a, b, series);
-            samples += static_cast<std::int64_t>(series.size());
-            const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
-            const TimeNs start = grid0 + k0 * set.grid;
-            if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
-            else k::resample_mean(series.time, series.value, start, set.grid, out);
-          }
-        } catch (const IoError& err) {
-          if (job.common().on_error == OnError::fail) throw;
-          skipped.push_back({mission.name, part.info.file, err.what()});
-          for (std::size_t j = 0; j < mission.params.size(); ++j) {  // nothing of it is kept
-            auto& v = values[first_param[static_cast<std::size_t>(part.mission)] + j];
-            std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
-          }
+        return std::tuple{a, b, k0, k1};
+      };
+      io::Series series;
+      PartitionVisitor visit;
+      visit.read = [&](const PlannedPartition& part, const io::PartitionReader& reader) {
+        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+        const auto [a, b, k0, k1] = span_of(part);
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          const std::size_t p = first_param(part.mission) + j;
+          series.time.clear();
+          series.value.clear();
+          reader.read(mission.params[j].name, a, b, series);
+          samples += static_cast<std::int64_t>(series.size());
+          const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
+          const TimeNs start = grid0 + k0 * set.grid;
+          if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
+          else k::resample_mean(series.time, series.value, start, set.grid, out);
         }
-        progress.update(static_cast<std::int64_t>(i + 1));
-      }
-      progress.finish();
+      };
+      visit.dropped = [&](const PlannedPartition& part) {  // nothing of it is kept
+        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+        const auto [a, b, k0, k1] = span_of(part);
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          auto& v = values[first_param(part.mission) + j];
+          std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
+        }
+      };
+      skipped = for_each_partition(job, plan, mine, comm, "read", visit).skipped;
     });
 
     // A state parameter holds its last value until the next sample, across days and ranks.
