@@ -30,6 +30,7 @@
 #include "jobs/engine/params.hpp"
 #include "jobs/engine/scan.hpp"
 #include "jobs/job.hpp"
+#include "jobs/dependency/pairs.hpp"
 #include "jobs/dependency/settings.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
@@ -40,6 +41,10 @@ namespace {
 
 namespace k = kernels;
 using dependency::Mode;
+using dependency::PairItem;
+using dependency::PairRun;
+using dependency::pair_run;
+using dependency::slice_grid;
 using dependency::Settings;
 
 struct Param {
@@ -98,89 +103,6 @@ struct PairBest {
     any = true;
   }
 };
-
-// A pair {a, b, -1}, or a Steiner triple {x, y, z} that stands for its pairs (x, y), (x, z),
-// (y, z) in a row.
-using PairItem = std::array<std::int32_t, 3>;
-
-// One rank's run of the pairs: pair i of them all is pairs[i - begin].
-struct PairRun {
-  std::int64_t total = 0;  ///< pairs of every rank
-  std::int64_t begin = 0;
-  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
-};
-
-// The items of `each_item` (each_item(f) calls f(item, group) for every item, in any order)
-// in their global order: group, the tiles of their parameters, the parameters; flattened into
-// pairs and cut into `ranks` runs of equal length. Only rank `me`'s run is kept: the items are
-// counted per tile key first, then visited again for the keys that reach into the run (at
-// 20,000 parameters the whole list would take 1.6 GB on every rank).
-template <class EachItem>
-PairRun pair_run(EachItem&& each_item, std::int32_t tile, std::int32_t tiles, int me, int ranks) {
-  // Keys numbered in their order (mixed radix: group, tile, tile, tile or none), so that a
-  // visit costs an array access, not a map lookup: 20,000 parameters visit 67 M triples twice.
-  const std::int64_t radix = tiles + 1;
-  auto key = [&](const PairItem& t, int group) {
-    return ((group * radix + t[0] / tile) * radix + t[1] / tile) * radix + (t[2] < 0 ? 0 : t[2] / tile + 1);
-  };
-  auto size = [](const PairItem& t) { return t[2] < 0 ? 1 : 3; };
-  std::vector<std::int64_t> count(static_cast<std::size_t>(2 * radix * radix * radix), 0);  // pairs per key
-  each_item([&](const PairItem& t, int group) { count[static_cast<std::size_t>(key(t, group))] += size(t); });
-  PairRun run;
-  for (const auto c : count) run.total += c;
-  run.begin = run.total * me / ranks;
-  const std::int64_t end = run.total * (me + 1) / ranks;
-  // The keys that reach into [begin, end): from `first_key` to `last_key`, the first starting at
-  // pair `first_pair`.
-  std::int64_t at = 0, first_key = -1, last_key = -2, first_pair = 0;
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count.size()); ++k) {
-    const std::int64_t c = count[static_cast<std::size_t>(k)];
-    if (c > 0 && at < end && at + c > run.begin) {
-      if (first_key < 0) first_key = k, first_pair = at;
-      last_key = k;
-    }
-    at += c;
-  }
-  std::vector<std::pair<std::int64_t, PairItem>> mine;
-  each_item([&](const PairItem& t, int group) {
-    const std::int64_t k = key(t, group);
-    if (k >= first_key && k <= last_key) mine.emplace_back(k, t);
-  });
-  std::sort(mine.begin(), mine.end());
-  std::int64_t index = first_pair;
-  for (const auto& [k, t] : mine) {
-    const std::pair<std::int32_t, std::int32_t> in_row[3] = {{t[0], t[1]}, {t[0], t[2]}, {t[1], t[2]}};
-    for (int m = 0; m < size(t); ++m, ++index)
-      if (index >= run.begin && index < end) run.pairs.push_back(in_row[m]);
-  }
-  return run;
-}
-
-// Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
-// sample count, and the grid points inside them.
-std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> days;  // (day index, samples)
-  for (const auto& p : plan.partitions) days.emplace_back(floor_div(p.info.start, kDay), p.info.samples);
-  std::sort(days.begin(), days.end());
-  std::vector<std::pair<std::int64_t, std::int64_t>> merged;
-  for (const auto& d : days) {
-    if (!merged.empty() && merged.back().first == d.first) merged.back().second += d.second;
-    else merged.push_back(d);
-  }
-  std::int64_t total = 0;
-  for (const auto& d : merged) total += d.second;
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks + 1), points);
-  begin[0] = 0;
-  std::int64_t before = 0;
-  std::size_t i = 0;
-  for (int r = 1; r < ranks; ++r) {
-    // Rank r starts at the first day whose preceding samples reach r/ranks of the total.
-    while (i < merged.size() && before * ranks < total * r) before += merged[i++].second;
-    const std::int64_t day = i < merged.size() ? merged[i].first : floor_div(grid0 + points * grid, kDay) + 1;
-    begin[r] = std::clamp<std::int64_t>((day * kDay - grid0) / grid, begin[r - 1], points);
-  }
-  return begin;
-}
 
 std::string dot_quote(const std::string& s) {
   std::string out = "\"";
