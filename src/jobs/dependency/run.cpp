@@ -68,6 +68,18 @@ struct ParamSummary {
   std::int64_t present = 0;
   std::vector<double> rho;  ///< autocorrelation of the codes at autocorrelation_lags(G)
 };
+void put(ByteWriter& w, const ParamSummary& s) {
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
+  w.put<std::int32_t>(s.bins);
+  w.put<std::int64_t>(s.present);
+  w.put(s.rho);
+}
+void get(ByteReader& r, ParamSummary& s) {
+  s.status = static_cast<Status>(r.get<std::uint8_t>());
+  s.bins = r.get<std::int32_t>();
+  s.present = r.get<std::int64_t>();
+  s.rho = r.get_vector<double>();
+}
 
 struct PairResult {
   std::int32_t a = 0, b = 0;
@@ -215,12 +227,7 @@ int run_dependency(const Job& job, const Comm& comm) {
         ByteReader rd(*saved);
         saved_samples = rd.get<std::int64_t>();
         saved_skipped = get_skipped(rd);
-        for (auto& sm : saved_summary) {
-          sm.status = static_cast<Status>(rd.get<std::uint8_t>());
-          sm.bins = rd.get<std::int32_t>();
-          sm.present = rd.get<std::int64_t>();
-          sm.rho = rd.get_vector<double>();
-        }
+        for (auto& sm : saved_summary) get(rd, sm);
         for (std::int32_t p : owned) saved_codes[p] = rd.get_vector<std::uint8_t>();
         ok = rd.done();
       } catch (const std::exception&) {
@@ -325,7 +332,7 @@ int run_dependency(const Job& job, const Comm& comm) {
       const auto received = comm.alltoall_bytes(send);
       send.clear();
       std::vector<double> full(static_cast<std::size_t>(points)), sorted;
-      ByteWriter w;
+      std::vector<ParamSummary> mine;  // of the parameters I own, in order
       for (std::size_t i = 0; i < owned.size(); ++i) {
         const std::int32_t p = owned[i];
         for (int r = 0; r < ranks; ++r) {
@@ -353,35 +360,20 @@ int run_dependency(const Job& job, const Comm& comm) {
           k::encode(full, edges, codes[p]);
           s.rho = k::autocorrelation(codes[p], acf_lags);
         }
-        w.put<std::int32_t>(p);
-        w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
-        w.put<std::int32_t>(s.bins);
-        w.put<std::int64_t>(s.present);
-        w.put(s.rho);
+        mine.push_back(s);
         summary[p] = std::move(s);
       }
-      for (const auto& bytes : comm.allgather_bytes(w.take())) {
-        ByteReader rd(bytes);
-        while (!rd.done()) {
-          const auto p = rd.get<std::int32_t>();
-          ParamSummary& s = summary[p];
-          s.status = static_cast<Status>(rd.get<std::uint8_t>());
-          s.bins = rd.get<std::int32_t>();
-          s.present = rd.get<std::int64_t>();
-          s.rho = rd.get_vector<double>();
-        }
-      }
+      // Every owner's summaries to every rank; owned parameters are p = rank, rank + ranks, ...
+      const auto all = comm.allgather(mine);
+      for (int r = 0; r < ranks; ++r)
+        for (std::size_t i = 0; i < all[static_cast<std::size_t>(r)].size(); ++i)
+          summary[static_cast<std::size_t>(r) + i * static_cast<std::size_t>(ranks)] = all[static_cast<std::size_t>(r)][i];
     });
     product.phase("bin");
     ByteWriter bw;
     bw.put<std::int64_t>(total_samples);
     put_skipped(bw, skipped);
-    for (const auto& sm : summary) {
-      bw.put<std::uint8_t>(static_cast<std::uint8_t>(sm.status));
-      bw.put<std::int32_t>(sm.bins);
-      bw.put<std::int64_t>(sm.present);
-      bw.put(sm.rho);
-    }
+    for (const auto& sm : summary) put(bw, sm);
     for (std::int32_t p : owned) bw.put(codes[p]);
     checkpoints.save("bin-" + std::to_string(me), bw.take());
   }
