@@ -155,3 +155,7 @@ if [ -f "$SMAP" ]; then
   rm -rf "$D/selection"
   TELEMINE="$B/telemine" scripts/select_novelty.sh "$D/smap-src/smap" "$D/selection" "1 2 3 4 5 6"
 fi
+
+echo
+echo "== checksum verification on read: verify = checksum against verify = none (ratio)"
+"$B/bench/verify_bench" "$D/verify100x7" 100 7 9

@@ -19,7 +19,7 @@
 #include "jobs/generate.hpp"
 #include "jobs/job.hpp"
 #include "jobs/product.hpp"
-#include "jobs/novelty.hpp"
+#include "jobs/evaluate/evaluate.hpp"
 #include "jobs/run.hpp"
 #include "jobs/submit.hpp"
 #include "jobs/retrieve.hpp"

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/serialize.hpp"
+
 namespace telemine {
 
 enum class ReduceOp { sum, min, max };
@@ -93,6 +95,23 @@ class Comm {
   bool post_progress(const std::array<std::int64_t, 4>& counts) const;
   /// On rank 0: every post that has arrived since the last call, as (rank, counts).
   std::vector<std::pair<int, std::array<std::int64_t, 4>>> poll_progress() const;
+  /// Typed collectives over any value `encode` takes (core/serialize.hpp): every rank's value,
+  /// in rank order, on every rank (allgather) or on root only (gather; empty elsewhere); root's
+  /// value on every rank (broadcast).
+  template <class T>
+  std::vector<T> allgather(const T& mine) const {
+    return decode_all<T>(allgather_bytes(encode(mine)));
+  }
+  template <class T>
+  std::vector<T> gather(const T& mine, int root = 0) const {
+    return decode_all<T>(gather_bytes(encode(mine), root));
+  }
+  template <class T>
+  void broadcast(T& value, int root = 0) const {
+    std::string bytes = rank() == root ? encode(value) : std::string();
+    broadcast_bytes(bytes, root);
+    if (rank() != root) value = decode<T>(bytes);
+  }
 
   /// Points to the MPI_Comm (for parallel HDF5 and MPI-IO); null when local.
   void* native_handle() const noexcept;
@@ -100,6 +119,13 @@ class Comm {
   explicit Comm(std::unique_ptr<Impl> impl);
 
  private:
+  template <class T>
+  static std::vector<T> decode_all(const std::vector<std::string>& parts) {
+    std::vector<T> out;
+    out.reserve(parts.size());
+    for (const auto& p : parts) out.push_back(decode<T>(p));
+    return out;
+  }
   std::unique_ptr<Impl> impl_;
 };
 

@@ -90,4 +90,71 @@ class ByteReader {
   const char* end_;
 };
 
+/// Values as bytes, for collectives and checkpoints: trivially copyable values as they are,
+/// strings and vectors with their length, and any other struct through the `put(ByteWriter&,
+/// const T&)` and `get(ByteReader&, T&)` written beside it (found by argument-dependent lookup).
+namespace serial {
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T, class A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+template <class T>
+void write(ByteWriter& w, const T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    w.put(v);
+  } else if constexpr (std::is_trivially_copyable_v<T>) {
+    w.put(v);
+  } else if constexpr (is_vector<T>::value) {
+    if constexpr (std::is_trivially_copyable_v<typename T::value_type>) {
+      w.put(v);
+    } else {
+      w.put<std::uint64_t>(v.size());
+      for (const auto& x : v) write(w, x);
+    }
+  } else {
+    put(w, v);
+  }
+}
+
+template <class T>
+void read(ByteReader& r, T& v) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    v = r.get_string();
+  } else if constexpr (std::is_trivially_copyable_v<T>) {
+    v = r.template get<T>();
+  } else if constexpr (is_vector<T>::value) {
+    if constexpr (std::is_trivially_copyable_v<typename T::value_type>) {
+      v.clear();
+      r.get_append(v);
+    } else {
+      v.resize(r.template get<std::uint64_t>());
+      for (auto& x : v) read(r, x);
+    }
+  } else {
+    get(r, v);
+  }
+}
+
+}  // namespace serial
+
+/// `v` as bytes.
+template <class T>
+std::string encode(const T& v) {
+  ByteWriter w;
+  serial::write(w, v);
+  return w.take();
+}
+
+/// The value `encode` wrote; InternalError when the bytes are not exactly one T.
+template <class T>
+T decode(std::string_view bytes) {
+  ByteReader r(bytes);
+  T v{};
+  serial::read(r, v);
+  if (!r.done()) throw InternalError("decode: bytes left over");
+  return v;
+}
+
 }  // namespace telemine

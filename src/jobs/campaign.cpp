@@ -1,5 +1,7 @@
 #include "jobs/campaign.hpp"
 
+#include "jobs/engine/registry.hpp"
+
 #include <fstream>
 
 #include "core/comm.hpp"
@@ -153,6 +155,11 @@ int run_campaign(const Job& campaign, const Comm& comm) {
                 (campaign.common().output / "campaign.csv").c_str(), (campaign.common().output / "product.json").c_str());
   });
   return comm.allreduce_value<std::int64_t>(failures, ReduceOp::max) > 0 ? 1 : 0;
+}
+
+const KindSpec& campaign_kind() {
+  static const KindSpec kind = {"campaign", "several job files, each once per mission (keys jobs, missions)", {}, run_campaign};
+  return kind;
 }
 
 }  // namespace telemine::jobs

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
+#include "jobs/engine/registry.hpp"
 
 namespace telemine::jobs {
 
@@ -20,110 +22,24 @@ bool glob_match(const std::string& pattern, const std::string& name) {
 
 namespace {
 
-// Every key a job may set, by section ("" = common). A kind's own section is only valid for that
-// kind; [slurm] is valid for every kind (used by `telemine submit`).
-struct KeySpec {
-  const char* key;
-  const char* help;
-};
-const std::vector<KeySpec>& common_keys() {
-  static const std::vector<KeySpec> keys = {
-      {"kind", "job kind: stats, dependency, novelty, campaign"},
-      {"archive", "archive folder"},
-      {"mission", "mission, or a comma list of missions"},
-      {"params", "comma list of parameter names and glob patterns (default: all)"},
-      {"from", "start of the time range, ISO-8601 (default: the archive's start)"},
-      {"to", "end of the time range, exclusive, ISO-8601 (default: the archive's end)"},
-      {"output", "output folder"},
-      {"on-error", "fail (default) or skip: what to do with a corrupt or missing partition"},
-      {"jobs", "campaign: comma list of job files (relative to the campaign file)"},
-      {"missions", "campaign: run each job once per mission (comma list, or * for all of the archive)"},
-  };
-  return keys;
-}
-const std::map<std::string, std::vector<KeySpec>>& section_keys() {
-  static const std::map<std::string, std::vector<KeySpec>> keys = {
-      {"stats", {{"bucket", "bucket width, aligned to the Unix epoch (1min ... 1d)"}}},
-      {"dependency",
-       {{"grid", "resampling grid (a duration that divides 1d, e.g. 1min)"},
-        {"bins", "equal-frequency bins per parameter, 2 .. 64 (default 16)"},
-        {"max-lag", "largest lag tested, a duration (default 0)"},
-        {"lag-step", "step between lags tested (default: the grid)"},
-        {"mode", "all (every pair), one (target against the others) or sets (set-a against set-b)"},
-        {"target", "mode one: the parameter"},
-        {"set-a", "mode sets: names and glob patterns"},
-        {"set-b", "mode sets: names and glob patterns"},
-        {"alpha", "false discovery rate over all pairs and lags tested (default 0.01)"},
-        {"top", "partners per parameter in top.csv (default 10)"}}},
-      {"novelty",
-       {{"model", "features (mean, std, min, max per period), window (raw grid windows), or a folder of trained models to score with"},
-        {"period", "features: the period of one feature vector (default 1h; divides 1d)"},
-        {"grid", "window: the resampling grid (default 1min; divides 1d)"},
-        {"window", "window: grid steps per window (default 30)"},
-        {"stride", "window: grid steps between windows (default: the window)"},
-        {"group", "one model per: parameter, subsystem (default), all (one model, data-parallel), or lists 'A*, B; C*'"},
-        {"train-from", "start of the reference period (default: the job's start)"},
-        {"train-to", "end of the reference period (default: the job's end); labelled anomalies in it are excluded"},
-        {"hidden", "layer sizes down to the code, e.g. 64, 16 (default: 2 x inputs, inputs / 3)"},
-        {"epochs", "training epochs (default 300)"},
-        {"batch", "global batch (default 64)"},
-        {"learning-rate", "Adam learning rate (default 0.003)"},
-        {"seed", "seed of the initial weights and the shuffles (default 1)"},
-        {"threshold", "pot:RISK (extreme values of the reference scores; RISK: the chance that a nominal period of a model is flagged, default pot:0.001), sigma:K, quantile:Q, ndt:PRUNE (Hundman et al.'s dynamic threshold on the scored errors), or telemanom:PRUNE (the same as their reference code runs it, with its guards)"},
-        {"ndt-window", "ndt, telemanom: each window of this length gets its own threshold, 30 steps per window (default: one window; telemanom 2100 steps)"},
-        {"ndt-smoothing", "ndt, telemanom: span of the exponentially weighted average of the errors before thresholding (default: none; telemanom 105 steps)"},
-        {"model-dir", "where the trained models go (default OUTPUT/models)"},
-        {"threads", "Torch threads per rank (default 1)"}}},
-      {"slurm",
-       {{"nodes", "nodes"},
-        {"ntasks-per-node", "MPI ranks per node"},
-        {"cpus-per-task", "cores per rank"},
-        {"time", "time limit (HH:MM:SS)"},
-        {"partition", "Slurm partition"},
-        {"account", "Slurm account"},
-        {"mem", "memory per node"},
-        {"extra", "any other sbatch options"}}},
-  };
-  return keys;
-}
-const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign"};
-  return kinds;
-}
-
+// Every key of the registry, as Boost.Program_options options.
 po::options_description all_options() {
   po::options_description desc;
-  for (const auto& k : common_keys()) desc.add_options()(k.key, po::value<std::string>(), k.help);
-  for (const auto& [section, keys] : section_keys())
-    for (const auto& k : keys) desc.add_options()((section + "." + k.key).c_str(), po::value<std::string>(), k.help);
+  for (const auto& k : common_keys()) desc.add_options()(k.name.c_str(), po::value<std::string>(), k.help.c_str());
+  for (const auto& section : section_names())
+    for (const auto& k : *section_keys(section))
+      desc.add_options()((section + "." + k.name).c_str(), po::value<std::string>(), k.help.c_str());
   return desc;
 }
 
-bool is_known(const std::string& key) {
-  for (const auto& k : common_keys())
-    if (key == k.key) return true;
-  const auto dot = key.find('.');
-  if (dot == std::string::npos) return false;
-  const auto it = section_keys().find(key.substr(0, dot));
-  if (it == section_keys().end()) return false;
-  for (const auto& k : it->second)
-    if (key.substr(dot + 1) == k.key) return true;
-  return false;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
-}
+bool is_known(const std::string& key) { return find_key(key) != nullptr; }
 
 std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> out;
   std::stringstream in(s);
   std::string item;
   while (std::getline(in, item, ','))
-    if (auto t = trim(item); !t.empty()) out.push_back(t);
+    if (auto t = trim(item); !t.empty()) out.emplace_back(t);
   return out;
 }
 
@@ -136,19 +52,19 @@ std::map<std::string, int> key_lines(const fs::path& file, const std::string& te
   int n = 0;
   while (std::getline(in, raw)) {
     ++n;
-    const std::string line = trim(raw.substr(0, raw.find('#')));
+    const std::string line(trim(raw.substr(0, raw.find('#'))));
     if (line.empty() || line[0] == ';') continue;
     const std::string where = file.string() + ":" + std::to_string(n);
     if (line.front() == '[') {
       if (line.back() != ']') throw JobError(where + ": malformed section header '" + line + "'");
-      section = trim(line.substr(1, line.size() - 2));
-      if (section_keys().find(section) == section_keys().end())
+      section = std::string(trim(line.substr(1, line.size() - 2)));
+      if (!section_keys(section))
         throw JobError(where + ": unknown section [" + section + "]");
       continue;
     }
     const auto eq = line.find('=');
     if (eq == std::string::npos) throw JobError(where + ": expected 'key = value', got '" + line + "'");
-    const std::string key = (section.empty() ? "" : section + ".") + trim(line.substr(0, eq));
+    const std::string key = (section.empty() ? "" : section + ".") + std::string(trim(line.substr(0, eq)));
     if (!is_known(key)) throw JobError(where + ": unknown key '" + key + "'");
     if (!lines.emplace(key, n).second)
       throw JobError(where + ": key '" + key + "' given twice (first at line " + std::to_string(lines[key]) + ")");
@@ -173,14 +89,129 @@ void Job::fail(const std::string& key, const std::string& message) const {
   throw JobError(where(key) + ": key '" + key + "': " + message);
 }
 
-std::optional<DurationNs> Job::get_duration(const std::string& key) const {
-  const auto v = get(key);
-  if (!v) return std::nullopt;
-  try {
-    return parse_duration(*v);
-  } catch (const UsageError& e) {
-    fail(key, e.what());
+namespace {
+
+const KeySpec& spec_of(const std::string& key, KeyType type) {
+  const KeySpec* k = find_key(key);
+  if (!k || k->type != type) throw InternalError("job key '" + key + "' is not in the registry with this type");
+  return *k;
+}
+
+std::string range_text(const KeySpec& k) {
+  auto one = [&](double v) {
+    if (k.type == KeyType::duration) return format_duration(static_cast<DurationNs>(v));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.15g", v);
+    return std::string(buf);
+  };
+  if (k.min && k.max) return "in " + one(*k.min) + " .. " + one(*k.max);
+  return k.min ? "at least " + one(*k.min) : "at most " + one(*k.max);
+}
+
+// Checks `value` against the key's type and range; the message says what was expected.
+std::optional<std::string> invalid(const KeySpec& k, const std::string& value) {
+  auto out_of_range = [&](double x) { return (k.min && x < *k.min) || (k.max && x > *k.max); };
+  switch (k.type) {
+    case KeyType::integer: {
+      const auto x = parse_number<std::int64_t>(value);
+      if (!x || out_of_range(static_cast<double>(*x))) return "'" + value + "' is not an integer " + range_text(k);
+      return std::nullopt;
+    }
+    case KeyType::real: {
+      const auto x = parse_number<double>(value);
+      if (!x || !std::isfinite(*x) || out_of_range(*x)) return "'" + value + "' is not a number " + range_text(k);
+      return std::nullopt;
+    }
+    case KeyType::duration: {
+      DurationNs d = 0;
+      try {
+        d = parse_duration(value, /*allow_zero=*/k.min && *k.min <= 0);
+      } catch (const UsageError& e) {
+        return std::string(e.what());
+      }
+      if (out_of_range(static_cast<double>(d))) return "'" + value + "' is not a duration " + range_text(k);
+      return std::nullopt;
+    }
+    case KeyType::time: {
+      TimeNs t = 0;
+      if (!try_parse_time(value, t)) {
+        try {
+          parse_time(value);
+        } catch (const UsageError& e) {
+          return std::string(e.what());
+        }
+      }
+      return std::nullopt;
+    }
+    case KeyType::choice: {
+      if (std::find(k.choices.begin(), k.choices.end(), value) != k.choices.end()) return std::nullopt;
+      std::string known;
+      for (const auto& c : k.choices) known += (known.empty() ? "" : ", ") + c;
+      return "'" + value + "' is not one of " + known;
+    }
+    default:
+      return std::nullopt;
   }
+}
+
+// Outputs inside the archive would be taken for archive content (or overwrite it).
+void reject_output_in_archive(const Job& job) {
+  const JobCommon& c = job.common();
+  if (c.archive.empty() || c.output.empty()) return;
+  std::error_code ec;
+  const fs::path archive = fs::weakly_canonical(fs::absolute(c.archive, ec), ec);
+  const fs::path output = fs::weakly_canonical(fs::absolute(c.output, ec), ec);
+  if (ec) return;
+  auto a = archive.begin();
+  auto o = output.begin();
+  for (; a != archive.end() && o != output.end() && *a == *o; ++a, ++o) {
+  }
+  for (; a != archive.end() && a->empty(); ++a) {
+  }
+  if (a == archive.end())
+    job.fail("output", "'" + c.output.string() + "' is the archive folder or inside it: choose a folder outside the archive");
+}
+
+}  // namespace
+
+std::int64_t Job::get_int(const std::string& key) const {
+  const KeySpec& k = spec_of(key, KeyType::integer);
+  const std::string v = get(key).value_or(k.fallback);
+  if (v.empty()) throw InternalError("job key '" + key + "' has no default");
+  if (const auto why = invalid(k, v)) fail(key, *why);
+  return *parse_number<std::int64_t>(v);
+}
+
+double Job::get_double(const std::string& key) const {
+  const KeySpec& k = spec_of(key, KeyType::real);
+  const std::string v = get(key).value_or(k.fallback);
+  if (v.empty()) throw InternalError("job key '" + key + "' has no default");
+  if (const auto why = invalid(k, v)) fail(key, *why);
+  return *parse_number<double>(v);
+}
+
+std::string Job::get_enum(const std::string& key) const {
+  const KeySpec& k = spec_of(key, KeyType::choice);
+  const std::string v = get(key).value_or(k.fallback);
+  if (v.empty()) throw InternalError("job key '" + key + "' has no default");
+  if (const auto why = invalid(k, v)) fail(key, *why);
+  return v;
+}
+
+std::optional<DurationNs> Job::get_duration(const std::string& key) const {
+  const KeySpec& k = spec_of(key, KeyType::duration);
+  const std::string v = get(key).value_or(k.fallback);
+  if (v.empty()) return std::nullopt;
+  if (const auto why = invalid(k, v)) fail(key, *why);
+  return parse_duration(v, /*allow_zero=*/true);
+}
+
+std::optional<TimeNs> Job::get_time(const std::string& key) const {
+  const KeySpec& k = spec_of(key, KeyType::time);
+  const std::string v = get(key).value_or(k.fallback);
+  if (v.empty()) return std::nullopt;
+  if (const auto why = invalid(k, v)) fail(key, *why);
+  return parse_time(v);
 }
 
 Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const std::string& kind_hint) {
@@ -251,7 +282,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, novelty, stats)");
+  if (!find_kind(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: " + kind_names() + ")");
   const bool campaign = c.kind == "campaign";
   for (const char* key : {"jobs", "missions"})
     if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");
@@ -281,11 +312,15 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
     }
   }
   if (c.to <= c.from) job.fail("to", "must be after 'from'");
-  if (auto v = job.get("on-error")) {
-    if (*v == "fail") c.on_error = OnError::fail;
-    else if (*v == "skip") c.on_error = OnError::skip;
-    else job.fail("on-error", "expected fail or skip, got '" + *v + "'");
-  }
+  if (auto v = job.get("on-error"); v && *v != "fail" && *v != "skip")
+    job.fail("on-error", "expected fail or skip, got '" + *v + "'");
+  c.on_error = job.get_enum("on-error") == "skip" ? OnError::skip : OnError::fail;
+  c.verify = job.get_enum("verify") == "checksum";
+  // Every typed key given is checked now, before any rank does work.
+  for (const auto& [key, value] : job.values_)
+    if (const KeySpec* k = find_key(key))
+      if (const auto why = invalid(*k, value)) job.fail(key, *why);
+  reject_output_in_archive(job);
   return job;
 }
 
@@ -293,13 +328,7 @@ std::string Job::help() {
   std::ostringstream out;
   out << "job file keys (in a file `key = value`, sections as [name]; on the command line --key=value, "
          "--section.key=value):\n";
-  for (const auto& k : common_keys()) out << "  " << k.key << std::string(20 - std::string(k.key).size(), ' ') << k.help << "\n";
-  for (const auto& [section, keys] : section_keys()) {
-    out << " [" << section << "]\n";
-    for (const auto& k : keys)
-      out << "  " << section << "." << k.key << std::string(std::max<int>(2, 18 - static_cast<int>(section.size() + std::string(k.key).size())), ' ')
-          << k.help << "\n";
-  }
+  out << keys_help();
   out << "flags: --dry-run (print the plan and stop), --quiet (no progress), --summary (campaign: only the summary),\n"
          "       --skip-complete (nothing to do when OUTPUT already holds this job's outputs, verified by checksum)\n";
   return out.str();

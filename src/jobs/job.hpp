@@ -28,6 +28,7 @@ struct JobCommon {
   TimeNs to = kTimeMax;
   std::filesystem::path output;
   OnError on_error = OnError::fail;
+  bool verify = true;  ///< check each partition's checksum from the catalogue as it is read
   std::vector<std::string> jobs;  ///< campaign: job files, relative to the campaign file
 };
 
@@ -57,14 +58,28 @@ class Job {
 
   /// A kind's key (`stats.bucket`) as text, or nullopt when not given.
   std::optional<std::string> get(const std::string& key) const;
-  /// A duration key; throws JobError naming where the value came from when it does not parse.
+  /// True when the key was given (in the file or on the command line).
+  bool has(const std::string& key) const { return values_.count(key) > 0; }
+
+  /// Typed getters: the value given, or the registry's default (jobs/engine/registry.hpp),
+  /// checked against the key's type and range; a JobError names where the value came from.
+  /// get_int, get_double and get_enum throw InternalError for a key without a default that was
+  /// not given (callers check has() first).
+  std::int64_t get_int(const std::string& key) const;
+  double get_double(const std::string& key) const;
+  /// A choice key's value, one of the registry's choices.
+  std::string get_enum(const std::string& key) const;
+  /// A duration key, or nullopt when neither given nor defaulted.
   std::optional<DurationNs> get_duration(const std::string& key) const;
+  /// A time key (ISO-8601), or nullopt when neither given nor defaulted.
+  std::optional<TimeNs> get_time(const std::string& key) const;
   /// Where a key was set: `FILE:LINE` or `command line`.
   std::string where(const std::string& key) const;
   /// Throws JobError "<where>: key '<key>': <message>".
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
-  /// Every option this telemine knows, for `--help`: common, each kind's section, [slurm].
+  /// Every option this telemine knows, for `--help`: common, each kind's section, [slurm], from
+  /// the registry.
   static std::string help();
 
  private:

@@ -4,13 +4,10 @@
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
-#include "jobs/campaign.hpp"
-#include "jobs/dependency.hpp"
-#include "jobs/novelty.hpp"
+#include "jobs/engine/registry.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
 #include "jobs/job.hpp"
-#include "jobs/stats.hpp"
 
 namespace telemine::jobs {
 
@@ -28,10 +25,7 @@ int run_job(const Job& job, const Comm& comm) {
       return 0;
     }
   }
-  if (kind == "stats") return run_stats(job, comm);
-  if (kind == "dependency") return run_dependency(job, comm);
-  if (kind == "novelty") return run_novelty(job, comm);
-  if (kind == "campaign") return run_campaign(job, comm);
+  if (const KindSpec* k = find_kind(kind); k && k->run) return k->run(job, comm);
   throw InternalError("no runner for job kind '" + kind + "'");
 }
 

@@ -67,3 +67,54 @@ TEST(MpiComm, UnevenWorkIsANormalCase) {
   comm.allreduce(std::span<double>(v), ReduceOp::sum);
   EXPECT_EQ(v, (std::vector<double>{1, 2, 3}));
 }
+
+namespace {
+
+// A struct with its own put/get beside it, as the typed collectives take them.
+struct Summary {
+  std::int32_t id = 0;
+  std::string name;
+  std::vector<double> rho;
+};
+void put(ByteWriter& w, const Summary& s) {
+  w.put(s.id);
+  w.put(s.name);
+  w.put(s.rho);
+}
+void get(ByteReader& r, Summary& s) {
+  s.id = r.get<std::int32_t>();
+  s.name = r.get_string();
+  s.rho = r.get_vector<double>();
+}
+
+}  // namespace
+
+TEST(MpiComm, TypedCollectives) {
+  Comm comm = Comm::world();
+  const int r = comm.rank(), n = comm.size();
+  // Uneven: rank r sends r summaries, rank 0 none.
+  std::vector<Summary> mine;
+  for (int k = 0; k < r; ++k) mine.push_back({r * 100 + k, "rank" + std::to_string(r), std::vector<double>(k, 0.5)});
+  const auto all = comm.allgather(mine);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(n));
+  for (int q = 0; q < n; ++q) {
+    ASSERT_EQ(all[q].size(), static_cast<std::size_t>(q));
+    for (int k = 0; k < q; ++k) {
+      EXPECT_EQ(all[q][k].id, q * 100 + k);
+      EXPECT_EQ(all[q][k].name, "rank" + std::to_string(q));
+      EXPECT_EQ(all[q][k].rho.size(), static_cast<std::size_t>(k));
+    }
+  }
+  const auto gathered = comm.gather(static_cast<std::int64_t>(r * r), n - 1);
+  if (r == n - 1) {
+    ASSERT_EQ(gathered.size(), static_cast<std::size_t>(n));
+    for (int q = 0; q < n; ++q) EXPECT_EQ(gathered[q], q * q);
+  } else {
+    EXPECT_TRUE(gathered.empty());
+  }
+  Summary s = r == 0 ? Summary{7, "root", {1.0, 2.0}} : Summary{};
+  comm.broadcast(s);
+  EXPECT_EQ(s.id, 7);
+  EXPECT_EQ(s.name, "root");
+  EXPECT_EQ(s.rho, (std::vector<double>{1.0, 2.0}));
+}

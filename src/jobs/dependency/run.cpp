@@ -1,4 +1,4 @@
-#include "jobs/dependency.hpp"
+#include "jobs/dependency/run.hpp"
 
 #include <algorithm>
 #include <array>
@@ -27,7 +27,11 @@
 #include "io/json.hpp"
 #include "io/table.hpp"
 #include "jobs/checkpoint.hpp"
+#include "jobs/engine/params.hpp"
+#include "jobs/engine/scan.hpp"
 #include "jobs/job.hpp"
+#include "jobs/dependency/pairs.hpp"
+#include "jobs/dependency/settings.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
 #include "kernels/dependency.hpp"
@@ -36,78 +40,12 @@ namespace telemine::jobs {
 namespace {
 
 namespace k = kernels;
-
-enum class Mode { all, one, sets };
-
-struct Settings {
-  DurationNs grid = 0;
-  int bins = 16;
-  std::int64_t lag_step = 1;  ///< in grid steps
-  std::int64_t max_lag = 0;   ///< in grid steps, a multiple of lag_step
-  Mode mode = Mode::all;
-  std::string target;
-  std::vector<std::string> set_a, set_b;
-  double alpha = 0.01;
-  int top = 10;
-};
-
-std::int64_t parse_int(const Job& job, const std::string& key, std::int64_t fallback, std::int64_t lo, std::int64_t hi) {
-  const auto v = job.get(key);
-  if (!v) return fallback;
-  std::int64_t x = 0;
-  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
-  if (ec != std::errc() || end != v->data() + v->size() || x < lo || x > hi)
-    job.fail(key, "'" + *v + "' is not an integer in " + std::to_string(lo) + " .. " + std::to_string(hi));
-  return x;
-}
-
-Settings read_settings(const Job& job) {
-  Settings s;
-  const auto grid = job.get_duration("dependency.grid");
-  if (!grid) throw JobError(job.where("dependency.grid") + ": missing key 'dependency.grid' ([dependency] grid = 1min)");
-  // Grid points never straddle two day partitions, so each rank resamples its own days alone.
-  if (kDay % *grid != 0) job.fail("dependency.grid", "the grid must divide one day (1s, 10s, 1min, 5min, 1h ...)");
-  s.grid = *grid;
-  s.bins = static_cast<int>(parse_int(job, "dependency.bins", 16, 2, k::kMaxBins));
-  if (const auto v = job.get("dependency.lag-step")) {
-    const DurationNs step = *job.get_duration("dependency.lag-step");
-    if (step % s.grid != 0) job.fail("dependency.lag-step", "'" + *v + "' is not a multiple of the grid");
-    s.lag_step = step / s.grid;
-  }
-  if (const auto v = job.get("dependency.max-lag")) {
-    DurationNs lag = 0;
-    try {
-      lag = parse_duration(*v, /*allow_zero=*/true);
-    } catch (const UsageError& e) {
-      job.fail("dependency.max-lag", e.what());
-    }
-    if (lag % (s.grid * s.lag_step) != 0) job.fail("dependency.max-lag", "'" + *v + "' is not a multiple of the lag step");
-    s.max_lag = lag / s.grid;
-  }
-  const std::string mode = job.get("dependency.mode").value_or("all");
-  if (mode == "all") s.mode = Mode::all;
-  else if (mode == "one") s.mode = Mode::one;
-  else if (mode == "sets") s.mode = Mode::sets;
-  else job.fail("dependency.mode", "'" + mode + "' is not all, one or sets");
-  s.target = job.get("dependency.target").value_or("");
-  s.set_a = split_comma_list(job.get("dependency.set-a").value_or(""));
-  s.set_b = split_comma_list(job.get("dependency.set-b").value_or(""));
-  if (s.mode == Mode::one && s.target.empty()) job.fail("dependency.target", "mode one needs a target parameter");
-  if (s.mode != Mode::one && !s.target.empty()) job.fail("dependency.target", "only mode one has a target");
-  if (s.mode == Mode::sets && (s.set_a.empty() || s.set_b.empty()))
-    job.fail(s.set_a.empty() ? "dependency.set-a" : "dependency.set-b", "mode sets needs set-a and set-b");
-  if (s.mode != Mode::sets && (!s.set_a.empty() || !s.set_b.empty()))
-    job.fail(s.set_a.empty() ? "dependency.set-b" : "dependency.set-a", "only mode sets has set-a and set-b");
-  if (const auto v = job.get("dependency.alpha")) {
-    double a = 0;
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), a);
-    if (ec != std::errc() || end != v->data() + v->size() || !(a > 0 && a < 1))
-      job.fail("dependency.alpha", "'" + *v + "' is not a rate between 0 and 1");
-    s.alpha = a;
-  }
-  s.top = static_cast<int>(parse_int(job, "dependency.top", 10, 1, 1000000));
-  return s;
-}
+using dependency::Mode;
+using dependency::PairItem;
+using dependency::PairRun;
+using dependency::pair_run;
+using dependency::slice_grid;
+using dependency::Settings;
 
 struct Param {
   int mission = 0;
@@ -130,6 +68,18 @@ struct ParamSummary {
   std::int64_t present = 0;
   std::vector<double> rho;  ///< autocorrelation of the codes at autocorrelation_lags(G)
 };
+void put(ByteWriter& w, const ParamSummary& s) {
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
+  w.put<std::int32_t>(s.bins);
+  w.put<std::int64_t>(s.present);
+  w.put(s.rho);
+}
+void get(ByteReader& r, ParamSummary& s) {
+  s.status = static_cast<Status>(r.get<std::uint8_t>());
+  s.bins = r.get<std::int32_t>();
+  s.present = r.get<std::int64_t>();
+  s.rho = r.get_vector<double>();
+}
 
 struct PairResult {
   std::int32_t a = 0, b = 0;
@@ -166,89 +116,6 @@ struct PairBest {
   }
 };
 
-// A pair {a, b, -1}, or a Steiner triple {x, y, z} that stands for its pairs (x, y), (x, z),
-// (y, z) in a row.
-using PairItem = std::array<std::int32_t, 3>;
-
-// One rank's run of the pairs: pair i of them all is pairs[i - begin].
-struct PairRun {
-  std::int64_t total = 0;  ///< pairs of every rank
-  std::int64_t begin = 0;
-  std::vector<std::pair<std::int32_t, std::int32_t>> pairs;
-};
-
-// The items of `each_item` (each_item(f) calls f(item, group) for every item, in any order)
-// in their global order: group, the tiles of their parameters, the parameters; flattened into
-// pairs and cut into `ranks` runs of equal length. Only rank `me`'s run is kept: the items are
-// counted per tile key first, then visited again for the keys that reach into the run (at
-// 20,000 parameters the whole list would take 1.6 GB on every rank).
-template <class EachItem>
-PairRun pair_run(EachItem&& each_item, std::int32_t tile, std::int32_t tiles, int me, int ranks) {
-  // Keys numbered in their order (mixed radix: group, tile, tile, tile or none), so that a
-  // visit costs an array access, not a map lookup: 20,000 parameters visit 67 M triples twice.
-  const std::int64_t radix = tiles + 1;
-  auto key = [&](const PairItem& t, int group) {
-    return ((group * radix + t[0] / tile) * radix + t[1] / tile) * radix + (t[2] < 0 ? 0 : t[2] / tile + 1);
-  };
-  auto size = [](const PairItem& t) { return t[2] < 0 ? 1 : 3; };
-  std::vector<std::int64_t> count(static_cast<std::size_t>(2 * radix * radix * radix), 0);  // pairs per key
-  each_item([&](const PairItem& t, int group) { count[static_cast<std::size_t>(key(t, group))] += size(t); });
-  PairRun run;
-  for (const auto c : count) run.total += c;
-  run.begin = run.total * me / ranks;
-  const std::int64_t end = run.total * (me + 1) / ranks;
-  // The keys that reach into [begin, end): from `first_key` to `last_key`, the first starting at
-  // pair `first_pair`.
-  std::int64_t at = 0, first_key = -1, last_key = -2, first_pair = 0;
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count.size()); ++k) {
-    const std::int64_t c = count[static_cast<std::size_t>(k)];
-    if (c > 0 && at < end && at + c > run.begin) {
-      if (first_key < 0) first_key = k, first_pair = at;
-      last_key = k;
-    }
-    at += c;
-  }
-  std::vector<std::pair<std::int64_t, PairItem>> mine;
-  each_item([&](const PairItem& t, int group) {
-    const std::int64_t k = key(t, group);
-    if (k >= first_key && k <= last_key) mine.emplace_back(k, t);
-  });
-  std::sort(mine.begin(), mine.end());
-  std::int64_t index = first_pair;
-  for (const auto& [k, t] : mine) {
-    const std::pair<std::int32_t, std::int32_t> in_row[3] = {{t[0], t[1]}, {t[0], t[2]}, {t[1], t[2]}};
-    for (int m = 0; m < size(t); ++m, ++index)
-      if (index >= run.begin && index < end) run.pairs.push_back(in_row[m]);
-  }
-  return run;
-}
-
-// Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
-// sample count, and the grid points inside them.
-std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> days;  // (day index, samples)
-  for (const auto& p : plan.partitions) days.emplace_back(floor_div(p.info.start, kDay), p.info.samples);
-  std::sort(days.begin(), days.end());
-  std::vector<std::pair<std::int64_t, std::int64_t>> merged;
-  for (const auto& d : days) {
-    if (!merged.empty() && merged.back().first == d.first) merged.back().second += d.second;
-    else merged.push_back(d);
-  }
-  std::int64_t total = 0;
-  for (const auto& d : merged) total += d.second;
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks + 1), points);
-  begin[0] = 0;
-  std::int64_t before = 0;
-  std::size_t i = 0;
-  for (int r = 1; r < ranks; ++r) {
-    // Rank r starts at the first day whose preceding samples reach r/ranks of the total.
-    while (i < merged.size() && before * ranks < total * r) before += merged[i++].second;
-    const std::int64_t day = i < merged.size() ? merged[i].first : floor_div(grid0 + points * grid, kDay) + 1;
-    begin[r] = std::clamp<std::int64_t>((day * kDay - grid0) / grid, begin[r - 1], points);
-  }
-  return begin;
-}
-
 std::string dot_quote(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -261,15 +128,14 @@ std::string dot_quote(const std::string& s) {
 }  // namespace
 
 int run_dependency(const Job& job, const Comm& comm) {
-  const Settings set = read_settings(job);
+  const Settings set = dependency::read_settings(job);
   const Plan plan = plan_collectively(job, comm);
 
   // Parameters in plan order; names carry their mission when the job spans several.
+  const ParamIndex index(plan);
   std::vector<Param> params;
-  for (std::size_t m = 0; m < plan.missions.size(); ++m)
-    for (const auto& p : plan.missions[m].params)
-      params.push_back({static_cast<int>(m), p.name,
-                        plan.missions.size() > 1 ? plan.missions[m].name + "/" + p.name : p.name, p.kind});
+  for (std::size_t p = 0; p < index.size(); ++p)
+    params.push_back({index.mission(p), index.info(p).name, index.label(p), index.info(p).kind});
   const auto n_params = static_cast<std::int32_t>(params.size());
 
   // Which parameters each side of a pair may take, checked before any rank reads anything.
@@ -299,6 +165,12 @@ int run_dependency(const Job& job, const Comm& comm) {
   }
   const TimeNs grid0 = plan.partitions.empty() ? 0 : bucket_start(from, set.grid);
   const std::int64_t points = plan.partitions.empty() ? 0 : floor_div(to - grid0 + set.grid - 1, set.grid);
+  // Checked here too for a range taken from the partitions (from and to not given): every rank
+  // has the same plan, so every rank refuses alike.
+  if (points > dependency::kMaxGridPoints)
+    job.fail("dependency.grid", "gives " + std::to_string(points) + " grid points over the archive's range, more than " +
+                                    std::to_string(dependency::kMaxGridPoints) + ": choose a coarser grid or set from and to");
+  if (points > 0 && set.max_lag >= points) job.fail("dependency.max-lag", "is not shorter than the range of the data");
   const std::vector<std::int64_t> slice = slice_grid(plan, grid0, set.grid, points, comm.size());
   const int me = comm.rank(), ranks = comm.size();
   const std::int64_t lo = slice[me], hi = slice[me + 1], local = hi - lo;
@@ -355,12 +227,7 @@ int run_dependency(const Job& job, const Comm& comm) {
         ByteReader rd(*saved);
         saved_samples = rd.get<std::int64_t>();
         saved_skipped = get_skipped(rd);
-        for (auto& sm : saved_summary) {
-          sm.status = static_cast<Status>(rd.get<std::uint8_t>());
-          sm.bins = rd.get<std::int32_t>();
-          sm.present = rd.get<std::int64_t>();
-          sm.rho = rd.get_vector<double>();
-        }
+        for (auto& sm : saved_summary) get(rd, sm);
         for (std::int32_t p : owned) saved_codes[p] = rd.get_vector<std::uint8_t>();
         ok = rd.done();
       } catch (const std::exception&) {
@@ -384,43 +251,42 @@ int run_dependency(const Job& job, const Comm& comm) {
     comm.run_phase([&] {
       for (auto& v : values) v.assign(static_cast<std::size_t>(local), NAN);
       const TimeNs t_lo = grid0 + lo * set.grid, t_hi = grid0 + hi * set.grid;
-      std::vector<std::size_t> first_param(plan.missions.size(), 0);
-      for (std::size_t i = params.size(); i-- > 0;) first_param[static_cast<std::size_t>(params[i].mission)] = i;
-      const io::Archive archive = io::Archive::open(job.common().archive);
+      auto first_param = [&](int m) { return index.first(m); };
       std::vector<const PlannedPartition*> mine;
       for (const auto& part : plan.partitions)
         if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
-      Progress progress(comm, "read", static_cast<std::int64_t>(mine.size()), "partitions", job.progress());
-      io::Series series;
-      for (std::size_t i = 0; i < mine.size(); ++i) {
-        const PlannedPartition& part = *mine[i];
-        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+      // The grid points [k0, k1) of a partition, and its part of the range.
+      auto span_of = [&](const PlannedPartition& part) {
         const TimeNs a = std::max({part.info.start, t_lo, from}), b = std::min({part.info.end, t_hi, to});
         const std::int64_t k0 = floor_div(a - grid0, set.grid), k1 = std::min(hi, floor_div(b - grid0 + set.grid - 1, set.grid));
-        try {
-          const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
-          for (std::size_t j = 0; j < mission.params.size(); ++j) {
-            const std::size_t p = first_param[static_cast<std::size_t>(part.mission)] + j;
-            series.time.clear();
-            series.value.clear();
-            reader.read(mission.params[j].name, a, b, series);
-            samples += static_cast<std::int64_t>(series.size());
-            const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
-            const TimeNs start = grid0 + k0 * set.grid;
-            if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
-            else k::resample_mean(series.time, series.value, start, set.grid, out);
-          }
-        } catch (const IoError& err) {
-          if (job.common().on_error == OnError::fail) throw;
-          skipped.push_back({mission.name, part.info.file, err.what()});
-          for (std::size_t j = 0; j < mission.params.size(); ++j) {  // nothing of it is kept
-            auto& v = values[first_param[static_cast<std::size_t>(part.mission)] + j];
-            std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
-          }
+        return std::tuple{a, b, k0, k1};
+      };
+      io::Series series;
+      PartitionVisitor visit;
+      visit.read = [&](const PlannedPartition& part, const io::PartitionReader& reader) {
+        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+        const auto [a, b, k0, k1] = span_of(part);
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          const std::size_t p = first_param(part.mission) + j;
+          series.time.clear();
+          series.value.clear();
+          reader.read(mission.params[j].name, a, b, series);
+          samples += static_cast<std::int64_t>(series.size());
+          const std::span<double> out(values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
+          const TimeNs start = grid0 + k0 * set.grid;
+          if (params[p].kind == io::ParamKind::state) k::resample_last(series.time, series.value, start, set.grid, out, NAN);
+          else k::resample_mean(series.time, series.value, start, set.grid, out);
         }
-        progress.update(static_cast<std::int64_t>(i + 1));
-      }
-      progress.finish();
+      };
+      visit.dropped = [&](const PlannedPartition& part) {  // nothing of it is kept
+        const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+        const auto [a, b, k0, k1] = span_of(part);
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          auto& v = values[first_param(part.mission) + j];
+          std::fill(v.begin() + (k0 - lo), v.begin() + (k1 - lo), NAN);
+        }
+      };
+      skipped = for_each_partition(job, plan, mine, comm, "read", visit).skipped;
     });
 
     // A state parameter holds its last value until the next sample, across days and ranks.
@@ -466,7 +332,7 @@ int run_dependency(const Job& job, const Comm& comm) {
       const auto received = comm.alltoall_bytes(send);
       send.clear();
       std::vector<double> full(static_cast<std::size_t>(points)), sorted;
-      ByteWriter w;
+      std::vector<ParamSummary> mine;  // of the parameters I own, in order
       for (std::size_t i = 0; i < owned.size(); ++i) {
         const std::int32_t p = owned[i];
         for (int r = 0; r < ranks; ++r) {
@@ -494,35 +360,20 @@ int run_dependency(const Job& job, const Comm& comm) {
           k::encode(full, edges, codes[p]);
           s.rho = k::autocorrelation(codes[p], acf_lags);
         }
-        w.put<std::int32_t>(p);
-        w.put<std::uint8_t>(static_cast<std::uint8_t>(s.status));
-        w.put<std::int32_t>(s.bins);
-        w.put<std::int64_t>(s.present);
-        w.put(s.rho);
+        mine.push_back(s);
         summary[p] = std::move(s);
       }
-      for (const auto& bytes : comm.allgather_bytes(w.take())) {
-        ByteReader rd(bytes);
-        while (!rd.done()) {
-          const auto p = rd.get<std::int32_t>();
-          ParamSummary& s = summary[p];
-          s.status = static_cast<Status>(rd.get<std::uint8_t>());
-          s.bins = rd.get<std::int32_t>();
-          s.present = rd.get<std::int64_t>();
-          s.rho = rd.get_vector<double>();
-        }
-      }
+      // Every owner's summaries to every rank; owned parameters are p = rank, rank + ranks, ...
+      const auto all = comm.allgather(mine);
+      for (int r = 0; r < ranks; ++r)
+        for (std::size_t i = 0; i < all[static_cast<std::size_t>(r)].size(); ++i)
+          summary[static_cast<std::size_t>(r) + i * static_cast<std::size_t>(ranks)] = all[static_cast<std::size_t>(r)][i];
     });
     product.phase("bin");
     ByteWriter bw;
     bw.put<std::int64_t>(total_samples);
     put_skipped(bw, skipped);
-    for (const auto& sm : summary) {
-      bw.put<std::uint8_t>(static_cast<std::uint8_t>(sm.status));
-      bw.put<std::int32_t>(sm.bins);
-      bw.put<std::int64_t>(sm.present);
-      bw.put(sm.rho);
-    }
+    for (const auto& sm : summary) put(bw, sm);
     for (std::int32_t p : owned) bw.put(codes[p]);
     checkpoints.save("bin-" + std::to_string(me), bw.take());
   }

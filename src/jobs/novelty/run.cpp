@@ -1,4 +1,4 @@
-#include "jobs/novelty.hpp"
+#include "jobs/novelty/run.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -23,7 +23,10 @@
 #include "io/fs.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
+#include "jobs/engine/params.hpp"
+#include "jobs/engine/scan.hpp"
 #include "jobs/job.hpp"
+#include "jobs/novelty/settings.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
 #include "kernels/dependency.hpp"
@@ -36,105 +39,9 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace k = kernels;
-
-enum class ModelKind { features, window };
-constexpr int kFeatures = 4;  // mean, standard deviation, min, max
-
-struct Settings {
-  ModelKind kind = ModelKind::features;
-  fs::path load;                 ///< a model folder to score with, instead of training
-  DurationNs period = kHour;     ///< features
-  DurationNs grid = kMinute;     ///< window
-  int window = 30, stride = 30;  ///< window, in grid steps
-  std::string group = "subsystem";
-  std::vector<std::vector<std::string>> lists;  ///< explicit groups
-  TimeNs train_from = kTimeMin, train_to = kTimeMax;
-  std::vector<int> hidden;  ///< empty: from the inputs
-  ml::TrainOptions train;
-  std::string method = "pot";
-  double method_value = 1e-3;
-  DurationNs ndt_window = 0, ndt_smoothing = 0;  ///< ndt: 0 = one window, no smoothing
-  fs::path model_dir;
-  int threads = 1;
-};
-
-template <class T>
-T parse_number(const Job& job, const std::string& key, T fallback, T lo, T hi) {
-  const auto v = job.get(key);
-  if (!v) return fallback;
-  T x{};
-  const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), x);
-  if (ec != std::errc() || end != v->data() + v->size() || !(x >= lo && x <= hi))
-    job.fail(key, "'" + *v + "' is not a number in " + std::to_string(lo) + " .. " + std::to_string(hi));
-  return x;
-}
-
-TimeNs parse_time_key(const Job& job, const std::string& key, TimeNs fallback) {
-  const auto v = job.get(key);
-  if (!v) return fallback;
-  try {
-    return parse_time(*v);
-  } catch (const UsageError& e) {
-    job.fail(key, e.what());
-  }
-}
-
-Settings read_settings(const Job& job) {
-  Settings s;
-  const std::string model = job.get("novelty.model").value_or("features");
-  if (model == "features") s.kind = ModelKind::features;
-  else if (model == "window") s.kind = ModelKind::window;
-  else s.load = model;  // a folder of trained models
-  if (const auto p = job.get_duration("novelty.period")) s.period = *p;
-  if (const auto g = job.get_duration("novelty.grid")) s.grid = *g;
-  for (const auto& [key, d] : {std::pair{"novelty.period", s.period}, std::pair{"novelty.grid", s.grid}})
-    if (kDay % d != 0) job.fail(key, "must divide one day (1min, 10min, 1h ...): periods and windows never straddle two days");
-  s.window = parse_number<int>(job, "novelty.window", 30, 1, 100000);
-  s.stride = parse_number<int>(job, "novelty.stride", s.window, 1, 100000);
-  if (s.window > kDay / s.grid) job.fail("novelty.window", "longer than a day of grid steps");
-  s.group = job.get("novelty.group").value_or("subsystem");
-  if (s.group != "parameter" && s.group != "subsystem" && s.group != "all") {
-    std::istringstream in(s.group);
-    for (std::string part; std::getline(in, part, ';');)
-      if (auto items = split_comma_list(part); !items.empty()) s.lists.push_back(items);
-    if (s.lists.empty()) job.fail("novelty.group", "expected parameter, subsystem, all, or lists: 'A*, B; C'");
-  }
-  s.train_from = parse_time_key(job, "novelty.train-from", kTimeMin);
-  s.train_to = parse_time_key(job, "novelty.train-to", kTimeMax);
-  if (s.train_from >= s.train_to) job.fail("novelty.train-to", "must be after train-from");
-  if (const auto h = job.get("novelty.hidden")) {
-    for (const auto& item : split_comma_list(*h)) {
-      int x = 0;
-      const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), x);
-      if (ec != std::errc() || end != item.data() + item.size() || x < 1 || x > 100000)
-        job.fail("novelty.hidden", "'" + *h + "' is not a list of layer sizes (e.g. 64, 16)");
-      s.hidden.push_back(x);
-    }
-  }
-  s.train.epochs = parse_number<int>(job, "novelty.epochs", 300, 1, 100000);
-  s.train.batch = parse_number<int>(job, "novelty.batch", 64, 1, 1 << 24);
-  s.train.learning_rate = parse_number<double>(job, "novelty.learning-rate", 3e-3, 1e-9, 10.0);
-  s.train.seed = parse_number<std::uint64_t>(job, "novelty.seed", 1, 0, UINT64_MAX);
-  s.threads = parse_number<int>(job, "novelty.threads", 1, 1, 256);
-  const std::string th = job.get("novelty.threshold").value_or("pot:0.001");
-  const auto colon = th.find(':');
-  s.method = th.substr(0, colon);
-  double v = 0;
-  const std::string num = colon == std::string::npos ? "" : th.substr(colon + 1);
-  const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), v);
-  const bool ok_num = !num.empty() && ec == std::errc() && end == num.data() + num.size();
-  if (!ok_num || (s.method == "pot" && !(v > 0 && v < 1)) || (s.method == "quantile" && !(v > 0 && v < 1)) ||
-      (s.method == "sigma" && !(v > 0)) || (s.method == "ndt" && !(v >= 0 && v < 1)) ||
-      (s.method == "telemanom" && !(v >= 0 && v < 1)) ||
-      (s.method != "pot" && s.method != "sigma" && s.method != "quantile" && s.method != "ndt" && s.method != "telemanom"))
-    job.fail("novelty.threshold",
-             "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999), ndt:PRUNE (0.13) or telemanom:PRUNE (0.13)");
-  s.method_value = v;
-  if (const auto d = job.get_duration("novelty.ndt-window")) s.ndt_window = *d;
-  if (const auto d = job.get_duration("novelty.ndt-smoothing")) s.ndt_smoothing = *d;
-  s.model_dir = job.get("novelty.model-dir").value_or((job.common().output / "models").string());
-  return s;
-}
+using novelty::kFeatures;
+using novelty::ModelKind;
+using novelty::Settings;
 
 struct Param {
   int mission = 0;
@@ -215,12 +122,12 @@ struct Errors {
   std::vector<double> rms_units, value;  // telemanom: error in the parameter's own units, and its value
 };
 
-std::vector<Param> params_of(const Plan& plan) {
+std::vector<Param> params_of(const ParamIndex& index) {
   std::vector<Param> params;
-  for (std::size_t m = 0; m < plan.missions.size(); ++m)
-    for (const auto& p : plan.missions[m].params)
-      params.push_back({static_cast<int>(m), p.name, plan.missions.size() > 1 ? plan.missions[m].name + "/" + p.name : p.name,
-                        p.subsystem, p.kind});
+  for (std::size_t p = 0; p < index.size(); ++p) {
+    const io::ParamInfo& info = index.info(p);
+    params.push_back({index.mission(p), info.name, index.label(p), info.subsystem, info.kind});
+  }
   return params;
 }
 
@@ -581,7 +488,8 @@ std::vector<char> dynamic_flags(const Settings& set, const Rows& r, const Model&
 class NoveltyRun {
  public:
   NoveltyRun(const Job& job, const Comm& comm)
-      : job_(job), comm_(comm), set_(read_settings(job)), plan_(plan_collectively(job, comm)), params_(params_of(plan_)) {
+      : job_(job), comm_(comm), set_(novelty::read_settings(job)), plan_(plan_collectively(job, comm)), index_(plan_),
+        params_(params_of(index_)) {
     ml::set_threads(set_.threads);
     comm_.run_phase([&] { groups_ = make_groups(set_, params_, plan_, job_); });
     data_parallel_ = groups_.size() == 1 && comm_.size() > 1;
@@ -645,43 +553,37 @@ class NoveltyRun {
     std::vector<std::string> send(static_cast<std::size_t>(ranks));
     comm_.run_phase([&] {
       std::vector<ByteWriter> out(static_cast<std::size_t>(ranks));
-      const io::Archive archive = io::Archive::open(job_.common().archive);
-      const auto b = plan_.rank_begin[me], e = plan_.rank_begin[me + 1];
-      Progress progress(comm_, "read", e - b, "partitions", job_.progress());
       io::Series series;
       std::vector<k::BucketStats> buckets;
       std::vector<double> block(static_cast<std::size_t>(block_len));
-      for (auto i = b; i < e; ++i) {
-        const PlannedPartition& part = plan_.partitions[i];
+      std::vector<std::size_t> mark(static_cast<std::size_t>(ranks));  // where the partition's blocks begin
+      PartitionVisitor visit;
+      visit.read = [&](const PlannedPartition& part, const io::PartitionReader& reader) {
         const PlannedMission& mission = plan_.missions[static_cast<std::size_t>(part.mission)];
         const std::int64_t day = floor_div(part.info.start, kDay);
         const TimeNs day_start = day * kDay;
-        std::int32_t first = 0;
-        while (params_[first].mission != part.mission) ++first;
-        try {
-          const io::PartitionReader reader = io::PartitionReader::open(archive.partition_path(mission.name, part.info));
-          for (std::size_t j = 0; j < mission.params.size(); ++j) {
-            const std::int32_t p = first + static_cast<std::int32_t>(j);
-            if (groups_of[p].empty()) continue;
-            series.time.clear();
-            series.value.clear();
-            reader.read(mission.params[j].name, std::max(plan_.from, day_start), std::min(plan_.to, day_start + kDay), series);
-            day_block(set_, params_[p].kind, series, day_start, block, buckets);
-            std::set<int> to;
-            for (auto g : groups_of[p]) to.insert(owner(g, day));
-            for (int r : to) {
-              out[static_cast<std::size_t>(r)].put<std::int32_t>(p);
-              out[static_cast<std::size_t>(r)].put<std::int64_t>(day);
-              out[static_cast<std::size_t>(r)].put(std::span<const double>(block));
-            }
+        const auto first = static_cast<std::int32_t>(index_.first(part.mission));
+        for (int r = 0; r < ranks; ++r) mark[static_cast<std::size_t>(r)] = out[static_cast<std::size_t>(r)].buffer().size();
+        for (std::size_t j = 0; j < mission.params.size(); ++j) {
+          const std::int32_t p = first + static_cast<std::int32_t>(j);
+          if (groups_of[p].empty()) continue;
+          series.time.clear();
+          series.value.clear();
+          reader.read(mission.params[j].name, std::max(plan_.from, day_start), std::min(plan_.to, day_start + kDay), series);
+          day_block(set_, params_[p].kind, series, day_start, block, buckets);
+          std::set<int> to;
+          for (auto g : groups_of[p]) to.insert(owner(g, day));
+          for (int r : to) {
+            out[static_cast<std::size_t>(r)].put<std::int32_t>(p);
+            out[static_cast<std::size_t>(r)].put<std::int64_t>(day);
+            out[static_cast<std::size_t>(r)].put(std::span<const double>(block));
           }
-        } catch (const IoError& err) {
-          if (job_.common().on_error == OnError::fail) throw;
-          skipped.push_back({mission.name, part.info.file, err.what()});
         }
-        progress.update(i - b + 1);
-      }
-      progress.finish();
+      };
+      visit.dropped = [&](const PlannedPartition&) {  // nothing of a skipped partition is sent
+        for (int r = 0; r < ranks; ++r) out[static_cast<std::size_t>(r)].buffer().resize(mark[static_cast<std::size_t>(r)]);
+      };
+      skipped = for_each_partition(job_, plan_, partitions_of_rank(plan_, me), comm_, "read", visit).skipped;
       for (int r = 0; r < ranks; ++r) send[static_cast<std::size_t>(r)] = out[static_cast<std::size_t>(r)].take();
     });
     product.add_skipped(gather_skipped(comm_, skipped));  // every rank's, listed by rank 0
@@ -1027,6 +929,7 @@ class NoveltyRun {
   const Comm& comm_;
   const Settings set_;
   const Plan plan_;
+  const ParamIndex index_;
   const std::vector<Param> params_;
   std::vector<Group> groups_;
   bool data_parallel_ = false;
@@ -1044,103 +947,5 @@ class NoveltyRun {
 }  // namespace
 
 int run_novelty(const Job& job, const Comm& comm) { return NoveltyRun(job, comm).run(); }
-
-// ---- telemine evaluate -----------------------------------------------------------------------
-
-int evaluate(const EvaluateOptions& o, std::FILE* out) {
-  const io::Archive archive = io::Archive::open(o.archive);
-  const io::Catalog catalog = archive.catalog(o.mission);
-  k::Interval range{kTimeMax, kTimeMin};
-  for (const auto& p : catalog.partitions) {
-    range.start = std::min(range.start, p.start);
-    range.end = std::max(range.end, p.end);
-  }
-  if (!o.from.empty()) range.start = parse_time(o.from);
-  if (!o.to.empty()) range.end = parse_time(o.to);
-  if (range.start >= range.end) throw UsageError("evaluate: empty time range");
-
-  std::map<std::string, std::vector<k::Interval>> labels, detections;
-  for (const auto& e : catalog.events)
-    if (e.kind == "anomaly" && !e.param.empty()) labels[e.param].push_back({e.start, e.end});
-  // A parameter labelled twice with overlapping sequences (SMAP's P-2) counts them as one set.
-  for (auto& [p, l] : labels) l = k::merge_intervals(l);
-
-  std::FILE* f = std::fopen(o.detections.c_str(), "rb");
-  if (!f) throw IoError(o.detections + ": cannot open");
-  std::string text;
-  char buf[65536];
-  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) text.append(buf, n);
-  std::fclose(f);
-  std::istringstream in(text);
-  std::string line;
-  std::int64_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    if (lineno == 1) {
-      if (line.rfind("mission,param,start,end", 0) != 0)
-        throw UsageError(o.detections + ":1: expected the header mission,param,start,end,score,contributors");
-      continue;
-    }
-    if (line.empty()) continue;
-    std::vector<std::string> cells;
-    std::istringstream ls(line);
-    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    if (cells.size() < 4) throw UsageError(o.detections + ":" + std::to_string(lineno) + ": expected mission,param,start,end");
-    if (cells[0] != o.mission) continue;
-    try {
-      detections[cells[1]].push_back({parse_time(cells[2]), parse_time(cells[3])});
-    } catch (const UsageError& e) {
-      throw UsageError(o.detections + ":" + std::to_string(lineno) + ": " + e.what());
-    }
-  }
-
-  std::set<std::string> names;
-  for (const auto& [p, _] : labels) names.insert(p);
-  for (const auto& [p, _] : detections) names.insert(p);
-  std::string csv = "mission,param,labels,found,detections,false_detections,precision,recall,f05,corrected_precision,corrected_f05\n";
-  std::fprintf(out, "%-16s %6s %6s %6s %6s %9s %7s %6s %8s\n", "param", "labels", "found", "detect", "false", "precision", "recall",
-               "F0.5", "corr.F0.5");
-  k::EventScore total;
-  auto row = [&](const std::string& name, const k::EventScore& s) {
-    std::fprintf(out, "%-16s %6lld %6lld %6lld %6lld %9.3f %7.3f %6.3f %8.3f\n", name.c_str(), static_cast<long long>(s.labels),
-                 static_cast<long long>(s.found), static_cast<long long>(s.detections), static_cast<long long>(s.false_detections),
-                 s.precision(), s.recall(), s.f05(), s.corrected_f05());
-    char line_buf[256];
-    std::snprintf(line_buf, sizeof line_buf, "%lld,%lld,%lld,%lld,%.6f,%.6f,%.6f,%.6f,%.6f\n", static_cast<long long>(s.labels),
-                  static_cast<long long>(s.found), static_cast<long long>(s.detections), static_cast<long long>(s.false_detections),
-                  s.precision(), s.recall(), s.f05(), s.corrected_precision(), s.corrected_f05());
-    csv += o.mission + "," + name + "," + line_buf;
-  };
-  for (const auto& name : names) {
-    const auto s = k::score_events(labels[name], detections[name], range);
-    total += s;
-    row(name, s);
-  }
-  row("(mission)", total);
-  // Recall by label class (point, contextual, ...): a merged sequence joins its parts' classes.
-  std::map<std::string, std::map<std::string, std::vector<k::Interval>>> by_class;  // class -> param -> labels
-  for (const auto& [p, merged] : labels)
-    for (const auto& m : merged) {
-      std::set<std::string> classes;
-      for (const auto& e : catalog.events)
-        if (e.kind == "anomaly" && e.param == p && !e.cls.empty() && m.start <= e.start && e.end <= m.end) classes.insert(e.cls);
-      std::string joined;
-      for (const auto& c : classes) joined += (joined.empty() ? "" : "+") + c;
-      by_class[joined.empty() ? "unclassed" : joined][p].push_back(m);
-    }
-  std::string classes;
-  for (const auto& [c, per_param] : by_class) {
-    k::EventScore s;
-    for (const auto& [p, l] : per_param) s += k::score_events(l, detections[p], range);
-    if (s.labels > 0)
-      classes += " " + c + " " + std::to_string(s.found) + "/" + std::to_string(s.labels) + ",";
-  }
-  if (!classes.empty()) std::fprintf(out, "labels found by class:%s\n", classes.substr(0, classes.size() - 1).c_str());
-  const fs::path output = o.output.empty() ? fs::path(o.detections).parent_path() / "evaluation.csv" : fs::path(o.output);
-  io::write_file_atomically(output, csv);
-  std::fprintf(out, "event-wise over %s .. %s; CSV: %s\n", format_time(range.start).c_str(), format_time(range.end).c_str(),
-               output.c_str());
-  return 0;
-}
 
 }  // namespace telemine::jobs

@@ -1,0 +1,44 @@
+#pragma once
+// The novelty job's settings, from its [novelty] section (the table is in settings.cpp).
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/time.hpp"
+#include "ml/autoencoder.hpp"
+
+namespace telemine::jobs {
+class Job;
+}
+
+namespace telemine::jobs::novelty {
+
+enum class ModelKind { features, window };
+constexpr int kFeatures = 4;  // mean, standard deviation, min, max
+
+struct Settings {
+  ModelKind kind = ModelKind::features;
+  std::filesystem::path load;    ///< a model folder to score with, instead of training
+  DurationNs period = kHour;     ///< features
+  DurationNs grid = kMinute;     ///< window
+  int window = 30, stride = 30;  ///< window, in grid steps
+  std::string group = "subsystem";
+  std::vector<std::vector<std::string>> lists;  ///< explicit groups
+  TimeNs train_from = kTimeMin, train_to = kTimeMax;
+  std::vector<int> hidden;  ///< empty: from the inputs
+  ml::TrainOptions train;
+  std::string method = "pot";
+  double method_value = 1e-3;
+  DurationNs ndt_window = 0, ndt_smoothing = 0;  ///< ndt: 0 = one window, no smoothing
+  std::filesystem::path model_dir;
+  int threads = 1;
+};
+
+/// The largest layer of a model (`hidden`): wider ones would not fit in memory.
+constexpr int kMaxLayer = 4096;
+
+/// Throws JobError naming the file, line and key.
+Settings read_settings(const Job& job);
+
+}  // namespace telemine::jobs::novelty

@@ -1,0 +1,88 @@
+#include "jobs/stats/read.hpp"
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "core/comm.hpp"
+#include "core/serialize.hpp"
+#include "jobs/checkpoint.hpp"
+#include "jobs/job.hpp"
+
+namespace telemine::jobs::stats {
+
+using kernels::BucketStats;
+
+std::string checkpoint_stage(const Settings& settings, const Plan& plan) {
+  std::string key = format_duration(settings.bucket) + "|" + std::to_string(plan.from) + "|" + std::to_string(plan.to);
+  for (const auto& m : plan.missions) {
+    key += "|" + m.name;
+    for (const auto& p : m.params) key += "," + p.name;
+  }
+  return "stats-" + io::bytes_checksum(key).substr(8);
+}
+
+namespace {
+
+// A partition's partial states, as its checkpoint holds them.
+struct PartitionPartials {
+  std::int64_t samples = 0;
+  std::vector<std::vector<BucketStats>> params;  ///< per parameter of the partition's mission
+};
+
+void put(ByteWriter& w, const PartitionPartials& p) {
+  w.put(p.samples);
+  for (const auto& v : p.params) w.put(v);
+}
+
+// The partition's parameters count is known from the plan, not stored.
+PartitionPartials get_partials(const std::string& bytes, std::size_t n_params) {
+  ByteReader rd(bytes);
+  PartitionPartials p;
+  p.samples = rd.get<std::int64_t>();
+  p.params.resize(n_params);
+  for (auto& v : p.params) v = rd.get_vector<BucketStats>();
+  return p;
+}
+
+}  // namespace
+
+Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, const Settings& settings,
+                         const ParamIndex& params, const Checkpoints& checkpoints) {
+  Partials out;
+  out.acc.resize(params.size());
+  auto add = [&](const PlannedPartition& part, const PartitionPartials& p) {
+    for (std::size_t k = 0; k < p.params.size(); ++k) out.acc[params.first(part.mission) + k].add(p.params[k]);
+    out.samples += p.samples;
+  };
+  // Fault injection for the requeue tests: a pause after each partition, so that a job can be
+  // killed part-way reliably.
+  const char* delay_env = std::getenv("TELEMINE_TEST_PARTITION_DELAY_MS");
+  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
+  io::Series series;
+  PartitionVisitor visit;
+  visit.resume = [&](const PlannedPartition& part) {
+    const auto saved = checkpoints.load(part.info);
+    if (saved) add(part, get_partials(*saved, plan.missions[static_cast<std::size_t>(part.mission)].params.size()));
+    return saved.has_value();
+  };
+  visit.read = [&](const PlannedPartition& part, const io::PartitionReader& reader) {
+    const PlannedMission& mission = plan.missions[static_cast<std::size_t>(part.mission)];
+    PartitionPartials p;
+    p.params.resize(mission.params.size());
+    for (std::size_t k = 0; k < mission.params.size(); ++k) {
+      series.time.clear();
+      series.value.clear();
+      reader.read(mission.params[k].name, plan.from, plan.to, series);
+      kernels::bucket_stats(series.time, series.value, settings.bucket, p.params[k]);
+      p.samples += static_cast<std::int64_t>(series.size());
+    }
+    add(part, p);  // only once the whole partition was read: a corrupt one adds nothing
+    checkpoints.save(part.info, encode(p));
+    if (delay.count() > 0) std::this_thread::sleep_for(delay);
+  };
+  out.scan = for_each_partition(job, plan, partitions_of_rank(plan, comm.rank()), comm, "stats", visit);
+  return out;
+}
+
+}  // namespace telemine::jobs::stats
