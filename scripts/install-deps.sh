@@ -10,6 +10,8 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
+  libcpp-httplib-dev nlohmann-json3-dev  # telemine serve; reading product.json
+  chromium nodejs npm apache2-utils      # the page's browser test (playwright-core); ab for bench/serve
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
+#include "io/report.hpp"
 #include "jobs/campaign.hpp"
 #include "jobs/dependency.hpp"
 #include "jobs/novelty.hpp"
@@ -28,11 +29,18 @@ int run_job(const Job& job, const Comm& comm) {
       return 0;
     }
   }
-  if (kind == "stats") return run_stats(job, comm);
-  if (kind == "dependency") return run_dependency(job, comm);
-  if (kind == "novelty") return run_novelty(job, comm);
   if (kind == "campaign") return run_campaign(job, comm);
-  throw InternalError("no runner for job kind '" + kind + "'");
+  int status = 0;
+  if (kind == "stats") status = run_stats(job, comm);
+  else if (kind == "dependency") status = run_dependency(job, comm);
+  else if (kind == "novelty") status = run_novelty(job, comm);
+  else throw InternalError("no runner for job kind '" + kind + "'");
+  // Every analysis writes report.html beside its published outputs, for a person to look at.
+  if (status == 0 && !job.dry_run())
+    comm.run_phase([&] {
+      if (comm.is_root()) io::write_report(job.common().output, job.common().archive);
+    });
+  return status;
 }
 
 }  // namespace telemine::jobs
