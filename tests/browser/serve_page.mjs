@@ -17,7 +17,7 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 try {
   const page = await browser.newPage({ viewport: { width: bench ? 2300 : 1400, height: 1100 } });
   const errors = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text() + ' ' + JSON.stringify(m.location())); });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}#mission=${mission}&params=${params}`);
   await page.waitForFunction(() => window.telemine.metrics.fetches >= 1 && window.telemine.metrics.draws >= 1, null, { timeout: 20000 });

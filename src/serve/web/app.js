@@ -608,7 +608,7 @@ async function noveltyView(box, rows) {
   const t = document.createElement('table');
   t.className = 'grid sortable';
   t.id = 'detections';
-  box.append(t, around);
+  box.append(around, t);
   fillTable(t, { header: ['mission', 'param', 'start', 'end', 'score', 'contributors'],
                  rows: rows.map((r) => [r.mission, r.param, r.start, r.end, num(r.score), r.contributors]) },
             (r) => showAround(around, { mission: r[0], param: r[1], start: Date.parse(r[2]), end: Date.parse(r[3]), contributors: r[5] }).catch(fail));
