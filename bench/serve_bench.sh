@@ -18,8 +18,8 @@ mpirun --bind-to none -np 2 "$BUILD/bench/scan_bench" build "$D/year" 1 365 > /d
 
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
-start() {  # start ARCHIVE: sets URL
-  "$BUILD/telemine" serve --archive "$1" --port 0 --quiet > "$D/serve.out" 2> "$D/serve.log" &
+start() {  # start ARCHIVE [OPTIONS]: sets URL
+  "$BUILD/telemine" serve --archive "$1" --port 0 --quiet "${@:2}" > "$D/serve.out" 2> "$D/serve.log" &
   PIDS+=($!)
   for _ in $(seq 1 100); do grep -q serving "$D/serve.out" && break; sleep 0.1; done
   URL=$(sed -n 's|^serving \(http://[^ ]*\)|\1|p' "$D/serve.out")
@@ -32,7 +32,9 @@ ab_line() {
   echo "$(awk '/Time per request:.*\(mean\)$/ {print $4}' "$D/ab.txt") $(awk '$1 == "50%" {print $2}' "$D/ab.txt") $(awk '$1 == "99%" {print $2}' "$D/ab.txt")"
 }
 
-start "$D/day"
+for cache in 0 256; do
+start "$D/day" --cache-mb $cache
+echo "-- --cache-mb $cache ($([ $cache = 0 ] && echo 'every answer computed' || echo 'repeated answers from memory'))"
 DAY="${URL}api/missions/BENCH/parameters/P7/samples?from=2026-01-02T00:00:00Z&to=2026-01-03T00:00:00Z"
 bytes=$(curl -s "$DAY" | wc -c)
 read -r mean p50 p99 < <(ab_line 200 1 "$DAY")
@@ -42,8 +44,9 @@ echo "== the same, 1,000 requests from 16 concurrent clients: p50 $p50 ms, p99 $
 DEC="${URL}api/missions/BENCH/parameters/P7/samples?from=2026-01-02T00:00:00Z&to=2026-01-03T00:00:00Z&points=2000"
 read -r mean p50 p99 < <(ab_line 1000 16 "$DEC")
 echo "== one day decimated to 2,000 pixels, 1,000 requests from 16 clients: p50 $p50 ms, p99 $p99 ms"
+done
 
-start "$D/year"
+start "$D/year" --cache-mb 0  # computed every time: the decimation itself is measured
 YEAR="${URL}api/missions/BENCH/parameters/P0/samples?points=2000"
 curl -s "$YEAR" | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); s, c = j["samples"], j["count"]; print(f"== one year: {s:,} samples -> {c} points")'
 read -r mean p50 p99 < <(ab_line 11 1 "$YEAR")

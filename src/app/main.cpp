@@ -238,6 +238,7 @@ int cmd_submit(const Comm& comm, const std::vector<std::string>& args) {
 int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
   serve::ServeOptions o;
   std::string archive, products;
+  std::int64_t cache_mb = 256;
   po::options_description desc("serve options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder")
@@ -247,6 +248,7 @@ int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
       ("token", po::value(&o.token), "bearer token every request must carry (Authorization: Bearer TOKEN)")
       ("threads", po::value(&o.threads)->default_value(8), "worker threads")
       ("max-samples", po::value(&o.api.max_raw_samples)->default_value(std::int64_t{1'000'000}), "largest raw answer; beyond it 413")
+      ("cache-mb", po::value(&cache_mb)->default_value(std::int64_t{256}), "memory for recent answers (0: none)")
       ("quiet,q", "no line per request");
   po::variables_map vm;
   if (!parse("serve", "--archive A [--products DIR] [--port 8080] [--bind 127.0.0.1 [--token T]]", desc, args, vm))
@@ -255,6 +257,8 @@ int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
   o.api.archive = archive;
   o.api.products = products;
   o.log_requests = !vm.count("quiet");
+  if (cache_mb < 0) throw UsageError("serve: --cache-mb must be 0 or more");
+  o.api.cache_bytes = cache_mb << 20;
   serve::serve(o, stdout);
   return 0;
 }

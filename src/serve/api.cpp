@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <list>
+#include <optional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -70,13 +72,64 @@ void append_value(std::string& out, double v) {
   out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
 }
 
+// Recent answers by request, each valid while its mission's catalogue is the one it was made
+// from (a catalogue read again after an ingest is a new object).
+class ResponseCache {
+ public:
+  explicit ResponseCache(std::int64_t capacity) : capacity_(capacity) {}
+
+  std::optional<Response> find(const std::string& key, const io::Catalog* catalog) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.catalog.get() != catalog) return std::nullopt;
+    lru_.splice(lru_.begin(), lru_, it->second.at);
+    return it->second.response;
+  }
+
+  void put(const std::string& key, std::shared_ptr<const io::Catalog> catalog, const Response& r) {
+    const auto size = static_cast<std::int64_t>(r.body.size() + key.size());
+    if (size > capacity_ / 4) return;  // one answer never crowds out the rest
+    std::lock_guard lock(mutex_);
+    if (const auto it = entries_.find(key); it != entries_.end()) erase(it);
+    lru_.push_front(key);
+    entries_.emplace(key, Entry{std::move(catalog), r, lru_.begin(), size});
+    bytes_ += size;
+    while (bytes_ > capacity_ && !lru_.empty()) erase(entries_.find(lru_.back()));
+  }
+
+ private:
+  struct Entry {
+    std::shared_ptr<const io::Catalog> catalog;
+    Response response;
+    std::list<std::string>::iterator at;
+    std::int64_t bytes;
+  };
+  void erase(std::map<std::string, Entry>::iterator it) {
+    bytes_ -= it->second.bytes;
+    lru_.erase(it->second.at);
+    entries_.erase(it);
+  }
+  std::int64_t capacity_;
+  std::mutex mutex_;
+  std::list<std::string> lru_;
+  std::map<std::string, Entry> entries_;
+  std::int64_t bytes_ = 0;
+};
+
+std::string cache_key(const Request& r) {
+  std::string key = r.path;
+  for (const auto& [k, v] : r.query) key += "\n" + k + "=" + v;  // the map is sorted: one key per request
+  return key;
+}
+
 json time_json(TimeNs t) { return t == kTimeMin || t == kTimeMax ? json(nullptr) : json(format_time(t)); }
 
 }  // namespace
 
 class Api::Impl {
  public:
-  explicit Impl(ApiOptions o) : options_(std::move(o)), archive_(io::Archive::open(options_.archive)) {
+  explicit Impl(ApiOptions o)
+      : options_(std::move(o)), archive_(io::Archive::open(options_.archive)), cache_answers_(options_.cache_bytes) {
     if (!options_.products.empty()) products_ = std::make_unique<Products>(options_.products);
   }
 
@@ -99,6 +152,8 @@ class Api::Impl {
   Response values(const io::Catalog& c, const Request& r) const;
   std::optional<std::pair<TimeNs, double>> last_valid(const io::Catalog& c, const std::string& param, TimeNs at) const;
   Response products(const std::vector<std::string>& seg) const;
+  template <class F>
+  Response cached(const Request& r, const std::shared_ptr<const io::Catalog>& c, F&& answer) const;
 
   ApiOptions options_;
   io::Archive archive_;
@@ -106,7 +161,18 @@ class Api::Impl {
   mutable std::mutex h5_;  // every HDF5 call, catalogues and partitions alike
   mutable std::mutex cache_mutex_;
   mutable std::map<std::string, CachedCatalog> cache_;
+  mutable ResponseCache cache_answers_;
 };
+
+template <class F>
+Response Api::Impl::cached(const Request& r, const std::shared_ptr<const io::Catalog>& c, F&& answer) const {
+  if (options_.cache_bytes <= 0) return answer();
+  const std::string key = cache_key(r);
+  if (auto hit = cache_answers_.find(key, c.get())) return std::move(*hit);
+  Response out = answer();
+  if (out.status == 200) cache_answers_.put(key, c, out);
+  return out;
+}
 
 // Catalogues are cached and read again when catalog.h5 changes (an ingest while serving).
 std::shared_ptr<const io::Catalog> Api::Impl::catalog(const std::string& mission) const {
@@ -151,8 +217,11 @@ Response Api::Impl::route(const Request& r) const {
   const auto c = catalog(seg[3]);
   if (seg.size() == 5 && seg[4] == "parameters") return parameters(*c);
   if (seg.size() == 5 && seg[4] == "events") return events(*c, r);
-  if (seg.size() == 5 && seg[4] == "values") return values(*c, r);
-  if (seg.size() == 7 && seg[4] == "parameters" && seg[6] == "samples") return samples(*c, param(*c, seg[5]), r);
+  if (seg.size() == 5 && seg[4] == "values") return cached(r, c, [&] { return values(*c, r); });
+  if (seg.size() == 7 && seg[4] == "parameters" && seg[6] == "samples") {
+    const io::ParamInfo& p = param(*c, seg[5]);
+    return cached(r, c, [&] { return samples(*c, p, r); });
+  }
   if (seg.size() == 6 && seg[4] == "parameters") {
     const io::ParamInfo& p = param(*c, seg[5]);
     return Response{200, "application/json",

@@ -38,6 +38,9 @@ struct ApiOptions {
   std::filesystem::path products;            ///< empty: no products
   std::int64_t max_raw_samples = 1'000'000;  ///< beyond this, raw samples answer 413
   int max_points = 100'000;                  ///< largest `points` (plot width)
+  /// Answers of samples and values requests kept for reuse, least recently used dropped first;
+  /// an entry is used only while its mission's catalogue is unchanged. 0: no cache.
+  std::int64_t cache_bytes = 256LL << 20;
 };
 
 /// Thread-safe: HDF5 calls are serialised inside (HDF5 is not thread-safe here), the rest of a
