@@ -155,3 +155,7 @@ if [ -f "$SMAP" ]; then
   rm -rf "$D/selection"
   TELEMINE="$B/telemine" scripts/select_novelty.sh "$D/smap-src/smap" "$D/selection" "1 2 3 4 5 6"
 fi
+
+echo
+echo "== serve: HTTP, M4 over a year against pandas, the page in Chromium (bench/serve_bench.sh)"
+bench/serve_bench.sh "$BUILD" "$D/serve"

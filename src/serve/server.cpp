@@ -2,6 +2,7 @@
 #include "serve/server.hpp"
 
 #include <pthread.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <csignal>
@@ -57,6 +58,14 @@ void answer(const httplib::Request& req, httplib::Response& res, const Api& api,
 
 thread_local std::chrono::steady_clock::time_point request_start;
 
+// Debian's libcpp-httplib listens with a backlog of 5 (compiled in): 16 clients connecting at
+// once overflow it, and the dropped connections retry a second later. Listening again on the
+// bound socket widens the backlog (Linux keeps the socket, changes the queue length).
+class Server : public httplib::Server {
+ public:
+  void widen_backlog(int backlog) { ::listen(svr_sock_, backlog); }
+};
+
 }  // namespace
 
 void validate(const ServeOptions& o) {
@@ -69,7 +78,7 @@ void validate(const ServeOptions& o) {
 void serve(const ServeOptions& o, std::FILE* out) {
   validate(o);
   const auto api = Api::open(o.api);
-  httplib::Server svr;
+  Server svr;
   const int threads = o.threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
   svr.set_payload_max_length(64 * 1024);  // read-only: no request needs a body
@@ -91,6 +100,7 @@ void serve(const ServeOptions& o, std::FILE* out) {
 
   const int port = o.port == 0 ? svr.bind_to_any_port(o.bind) : (svr.bind_to_port(o.bind, o.port) ? o.port : -1);
   if (port < 0) throw IoError("serve: cannot listen on " + o.bind + ":" + std::to_string(o.port) + ": " + std::strerror(errno));
+  svr.widen_backlog(1024);
 
   // SIGINT / SIGTERM go to one waiting thread, which stops the server; workers never see them.
   sigset_t stop_signals;

@@ -109,6 +109,14 @@ get "/api/missions/SYN1/values?at=2026-01-02T00:00:00Z" | py 'import json,sys; j
 get "/api/missions/SYN1/values?at=2020-01-01" | py 'import json,sys; assert json.load(sys.stdin)["values"][0]["value"] is None'
 pass "values at an instant equal get's last valid sample"
 
+# Answers kept in memory are not served once the mission has changed (an ingest while serving).
+LATER="/api/missions/SYN1/values?at=2026-01-05T00:00:00Z&params=$P"
+get "$LATER" > /dev/null
+printf 'time,param,value\n2026-01-04T00:00:00Z,%s,12345.5\n' "$P" > "$WORK/new.csv"
+tm ingest --archive "$WORK/archive" --mission SYN1 --format csv-long --input "$WORK/new.csv" --quiet > /dev/null
+get "$LATER" | py 'import json,sys; v=json.load(sys.stdin)["values"][0]; assert v["value"]==12345.5 and v["time"]=="2026-01-04T00:00:00Z", v'
+pass "an ingest while serving is seen at once (no stale answer)"
+
 # Products: listed with their outputs; only listed files are served.
 get /api/products | py 'import json,sys; p=json.load(sys.stdin); assert p[0]["id"]=="hourly" and p[0]["product"]=="telemine stats" and "stats.csv" in p[0]["outputs"], p'
 get /api/products/hourly/files/stats.csv | cmp -s - "$WORK/products/hourly/stats.csv" || fail "stats.csv served differs"
