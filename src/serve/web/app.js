@@ -529,6 +529,9 @@ async function dependencyView(box, pairs) {
   const names = [...new Set(pairs.flatMap((p) => [p.param_a, p.param_b]))].sort();
   const sel = document.createElement('select');
   names.forEach((n) => sel.add(new Option(n, n)));
+  // Start with the parameter of the strongest significant pair: the one with something to show.
+  const strongest = pairs.find((p) => p.significant === 'true');
+  if (strongest) sel.value = strongest.param_a;
   box.append('partners of ', sel);
   const partners = document.createElement('div');
   partners.id = 'partners';
