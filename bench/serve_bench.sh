@@ -52,6 +52,10 @@ curl -s "$YEAR" | /usr/bin/python3 -c 'import json,sys; j=json.load(sys.stdin); 
 read -r mean p50 p99 < <(ab_line 11 1 "$YEAR")
 echo "== one year at 1 Hz decimated to 2,000 pixels over HTTP, warm, 11 requests: median $p50 ms (mean $mean ms)"
 /usr/bin/python3 "$SRC/bench/peers/m4_pandas.py" "$D/year" BENCH P0 2000 3
+# Where the time goes: reading the year alone, the kernel alone; and the archive's own scan
+# benchmark at this moment, to compare with its figure in this README (a loaded machine shows here).
+"$BUILD/bench/serve_m4_bench" "$D/year"
+"$BUILD/bench/scan_bench" scan "$D/year" | tail -1
 
 # The page: 8 parameters of the day archive, a 2,300-pixel window (panels about 2,000 pixels).
 start "$D/day"

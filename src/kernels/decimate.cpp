@@ -49,13 +49,15 @@ void M4::add(std::span<const TimeNs> time, std::span<const double> value) {
   }
 }
 
-// One column's run: min and max by value first (a loop that vectorises; NaN never compares
-// less or greater, so invalid samples drop out), then the earliest index holding each.
+// One column's run: min, max and the valid count in one pass first (NaN never compares less
+// or greater, so invalid samples drop out), then the earliest index holding each extreme.
 void M4::add_column(int c, std::span<const TimeNs> time, std::span<const double> value) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  std::int64_t valid = 0;
   for (const double v : value) {
     lo = v < lo ? v : lo;
     hi = v > hi ? v : hi;
+    valid += v == v;
   }
   std::size_t first = 0;
   while (first < value.size() && std::isnan(value[first])) ++first;
@@ -65,8 +67,6 @@ void M4::add_column(int c, std::span<const TimeNs> time, std::span<const double>
   std::size_t ilo = first, ihi = first;
   while (value[ilo] != lo) ++ilo;
   while (value[ihi] != hi) ++ihi;
-  std::int64_t valid = 0;
-  for (const double v : value) valid += !std::isnan(v);
 
   Column& col = columns_[static_cast<std::size_t>(c)];
   const PlotPoint f{time[first], value[first]}, l{time[last], value[last]};
