@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -245,7 +246,8 @@ int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
       ("products", po::value(&products), "folder of job outputs to show (stats, dependency, novelty, campaign)")
       ("port", po::value(&o.port)->default_value(8080), "TCP port (0: any free port, printed)")
       ("bind", po::value(&o.bind)->default_value("127.0.0.1"), "address to listen on; other than loopback needs --token")
-      ("token", po::value(&o.token), "bearer token every request must carry (Authorization: Bearer TOKEN)")
+      ("token", po::value(&o.token), "bearer token every request must carry (Authorization: Bearer TOKEN); "
+                                      "default $TELEMINE_TOKEN, which keeps it out of the process list")
       ("threads", po::value(&o.threads)->default_value(8), "worker threads")
       ("max-samples", po::value(&o.api.max_raw_samples)->default_value(std::int64_t{1'000'000}), "largest raw answer; beyond it 413")
       ("cache-mb", po::value(&cache_mb)->default_value(std::int64_t{256}), "memory for recent answers (0: none)")
@@ -254,6 +256,7 @@ int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
   if (!parse("serve", "--archive A [--products DIR] [--port 8080] [--bind 127.0.0.1 [--token T]]", desc, args, vm))
     return 0;
   if (comm.size() > 1) throw UsageError("serve runs as one process, not under mpirun");
+  if (const char* env = std::getenv("TELEMINE_TOKEN"); o.token.empty() && env) o.token = env;
   o.api.archive = archive;
   o.api.products = products;
   o.log_requests = !vm.count("quiet");

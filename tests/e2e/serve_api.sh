@@ -176,4 +176,9 @@ expect_status 401 /
 expect_status 401 /api/missions -H "Authorization: Bearer wrong"
 expect_status 200 /api/missions -H "Authorization: Bearer s3cret"
 expect_status 200 "/?token=s3cret"
-pass "401 without or with a wrong token; 200 with it"
+kill "$PID_tok"; wait "$PID_tok" 2>/dev/null || true
+TELEMINE_TOKEN=fromenv start_server tok --archive "$WORK/archive" --bind 0.0.0.0 --quiet
+URL="http://127.0.0.1:$PORT_tok"
+expect_status 401 /api/missions
+expect_status 200 /api/missions -H "Authorization: Bearer fromenv"
+pass "401 without or with a wrong token; 200 with it; the token from TELEMINE_TOKEN"
