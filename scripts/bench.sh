@@ -159,3 +159,5 @@ fi
 echo
 echo "== checksum verification on read: verify = checksum against verify = none (ratio)"
 "$B/bench/verify_bench" "$D/verify100x7" 100 7 9
+echo "== serve: HTTP, M4 over a year against pandas, the page in Chromium (bench/serve_bench.sh)"
+bench/serve_bench.sh "$BUILD" "$D/serve"

@@ -10,11 +10,15 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
+  libcpp-httplib-dev nlohmann-json3-dev  # telemine serve; reading product.json
+  chromium apache2-utils                 # the page's browser test (playwright-core); ab for bench/serve
 )
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The browser test's npm (playwright-core): the machine's own Node.js may already bring it.
+command -v npm > /dev/null || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 line="apt-get install -y ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then

@@ -4,6 +4,7 @@
 #include <boost/program_options.hpp>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <algorithm>
 #include <functional>
 #include <iostream>
@@ -23,6 +24,8 @@
 #include "jobs/run.hpp"
 #include "jobs/submit.hpp"
 #include "jobs/retrieve.hpp"
+#include "serve/plot.hpp"
+#include "serve/server.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -266,6 +269,73 @@ int cmd_submit(const Comm& comm, const std::vector<std::string>& args) {
   return 0;
 }
 
+int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
+  serve::ServeOptions o;
+  std::string archive, products;
+  std::int64_t cache_mb = 256;
+  po::options_description desc("serve options");
+  desc.add_options()
+      ("archive", po::value(&archive)->required(), "archive folder")
+      ("products", po::value(&products), "folder of job outputs to show (stats, dependency, novelty, campaign)")
+      ("port", po::value(&o.port)->default_value(8080), "TCP port (0: any free port, printed)")
+      ("bind", po::value(&o.bind)->default_value("127.0.0.1"), "address to listen on; other than loopback needs --token")
+      ("token", po::value(&o.token), "bearer token every request must carry (Authorization: Bearer TOKEN); "
+                                      "default $TELEMINE_TOKEN, which keeps it out of the process list")
+      ("threads", po::value(&o.threads)->default_value(8), "worker threads")
+      ("max-samples", po::value(&o.api.max_raw_samples)->default_value(std::int64_t{1'000'000}), "largest raw answer; beyond it 413")
+      ("cache-mb", po::value(&cache_mb)->default_value(std::int64_t{256}), "memory for recent answers (0: none)")
+      ("quiet,q", "no line per request");
+  po::variables_map vm;
+  if (!parse("serve", "--archive A [--products DIR] [--port 8080] [--bind 127.0.0.1 [--token T]]", desc, args, vm))
+    return 0;
+  if (comm.size() > 1) throw UsageError("serve runs as one process, not under mpirun");
+  if (const char* env = std::getenv("TELEMINE_TOKEN"); o.token.empty() && env) o.token = env;
+  o.api.archive = archive;
+  o.api.products = products;
+  o.log_requests = !vm.count("quiet");
+  if (cache_mb < 0) throw UsageError("serve: --cache-mb must be 0 or more");
+  o.api.cache_bytes = cache_mb << 20;
+  serve::serve(o, stdout);
+  return 0;
+}
+
+int cmd_plot(const Comm& comm, const std::vector<std::string>& args) {
+  serve::PlotOptions o;
+  std::string archive, from, to, detections, output, params;
+  po::options_description desc("plot options");
+  desc.add_options()
+      ("archive", po::value(&archive)->required(), "archive folder")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("params", po::value(&params)->required(), "parameters, a comma list: one panel each")
+      ("from", po::value(&from), "start (ISO-8601; default the mission's start)")
+      ("to", po::value(&to), "end (exclusive; default the mission's end)")
+      ("width", po::value(&o.width)->default_value(1200), "width in pixels")
+      ("detections", po::value(&detections), "a novelty job's detections.csv, marked on the panels")
+      ("output", po::value(&output)->required(), "the SVG file to write");
+  po::variables_map vm;
+  if (!parse("plot", "--archive A --mission M --params P,Q [--from T --to T] [--detections CSV] --output F.svg", desc, args, vm))
+    return 0;
+  o.archive = archive;
+  for (std::size_t at = 0;;) {
+    const std::size_t next = params.find(',', at);
+    std::string p = params.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    p.erase(0, p.find_first_not_of(' '));
+    if (!p.empty()) o.params.push_back(p);
+    if (next == std::string::npos) break;
+    at = next + 1;
+  }
+  if (!from.empty()) o.from = parse_time(from);
+  if (!to.empty()) o.to = parse_time(to);
+  o.detections = detections;
+  o.output = output;
+  std::int64_t drawn = 0;
+  comm.run_phase([&] {
+    if (comm.is_root()) drawn = serve::plot(o);
+  });
+  if (comm.is_root()) std::printf("%s: %zu panels, %lld points\n", output.c_str(), o.params.size(), static_cast<long long>(drawn));
+  return 0;
+}
+
 // `telemine stats ...` is the job `kind = stats` given on the command line.
 int cmd_kind(const std::string& kind, const Comm& comm, const std::vector<std::string>& args) {
   if (wants_help(args)) {
@@ -293,6 +363,8 @@ const std::vector<Command>& commands() {
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
+      {"plot", "an SVG of parameters over a range, M4-decimated, with events and detections", cmd_plot},
+      {"serve", "displays in a browser and a JSON API over the archive and the job outputs (read-only)", cmd_serve},
   };
   return list;
 }

@@ -4,6 +4,7 @@
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
+#include "io/report.hpp"
 #include "jobs/engine/registry.hpp"
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
@@ -25,8 +26,15 @@ int run_job(const Job& job, const Comm& comm) {
       return 0;
     }
   }
-  if (const KindSpec* k = find_kind(kind); k && k->run) return k->run(job, comm);
-  throw InternalError("no runner for job kind '" + kind + "'");
+  const KindSpec* k = find_kind(kind);
+  if (!k || !k->run) throw InternalError("no runner for job kind '" + kind + "'");
+  const int status = k->run(job, comm);
+  // Every analysis writes report.html beside its published outputs, for a person to look at.
+  if (status == 0 && !job.dry_run() && kind != "campaign")
+    comm.run_phase([&] {
+      if (comm.is_root()) io::write_report(job.common().output, job.common().archive);
+    });
+  return status;
 }
 
 }  // namespace telemine::jobs
