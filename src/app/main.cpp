@@ -22,6 +22,7 @@
 #include "jobs/run.hpp"
 #include "jobs/submit.hpp"
 #include "jobs/retrieve.hpp"
+#include "jobs/products/cli.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -260,6 +261,11 @@ const std::vector<Command>& commands() {
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
+      {"products", "the product catalogue: index, list, search, show, verify, recreate, export (es-bulk)",
+       jobs::products::cmd_products},
+      {"verify", "fixity of the archive: every partition against its catalogued checksum, over the ranks", jobs::products::cmd_verify},
+      {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
+      {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
   };
   return list;
 }
