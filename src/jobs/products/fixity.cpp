@@ -31,7 +31,7 @@ std::vector<Listed> list_archive(const fs::path& root, const std::string& missio
   std::vector<Listed> files;
   for (const auto& m : missions) {
     const auto catalog = archive.catalog(m);
-    std::set<std::string> known{"catalog.h5"};
+    std::set<std::string> known{"catalog.h5", ".lock"};  // .lock: the writers' advisory lock
     for (const auto& p : catalog.partitions) {
       files.push_back({m, p.file, p.checksum, p.bytes});
       known.insert(p.file);

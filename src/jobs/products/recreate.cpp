@@ -1,5 +1,10 @@
 #include "jobs/products/recreate.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
@@ -58,24 +63,54 @@ void check_before(const ProductRecord& r, const RecreateOptions& o, const fs::pa
     log::warn(std::to_string(changed) + " input partitions changed since the product was made: outputs may differ");
 }
 
+// True when h5diff (Debian's hdf5-tools) finds the same objects and values in two HDF5 files.
+bool same_hdf5_content(const fs::path& a, const fs::path& b) {
+  std::string prog = "h5diff", quiet = "-q", sa = a.string(), sb = b.string();
+  char* argv[] = {prog.data(), quiet.data(), sa.data(), sb.data(), nullptr};
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, "h5diff", &actions, nullptr, argv, environ);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  if (rc != 0 || waitpid(pid, &status, 0) < 0) return false;
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// identical (same bytes), same-content (an HDF5 file with the same objects and values) or differs.
+std::string outcome(const fs::path& recreated, const fs::path& original, const std::string& now, const std::string& recorded) {
+  if (now == recorded) return "identical";
+  std::error_code ec;
+  const bool hdf5 = recreated.extension() == ".h5";
+  if (hdf5 && fs::is_regular_file(original, ec) && io::file_checksum(original) == recorded &&
+      same_hdf5_content(recreated, original))
+    return "same-content";
+  return "differs";
+}
+
 int compare(const ProductRecord& r, const RecreateOptions& o, int ranks, std::FILE* out) {
   std::fprintf(out, "recreated %s (%s, telemine %s at %d ranks; now telemine %s at %d ranks) into %s\n", r.id.c_str(),
                r.kind.c_str(), r.version.c_str(), r.ranks, version(), ranks, o.output.c_str());
-  int same = 0;
+  int identical = 0, same_content = 0;
   for (const auto& f : r.outputs) {
     const fs::path file = o.output / f.file;
     std::error_code ec;
     if (!fs::is_regular_file(file, ec)) {
-      std::fprintf(out, "  missing    %s\n", f.file.c_str());
+      std::fprintf(out, "  %-12s %s\n", "missing", f.file.c_str());
       continue;
     }
     const std::string now = io::file_checksum(file);
-    if (now == f.checksum) ++same;
-    std::fprintf(out, "  %-10s %s  %s%s\n", now == f.checksum ? "identical" : "differs", f.file.c_str(), now.c_str(),
+    const std::string result = outcome(file, r.dir / f.file, now, f.checksum);
+    identical += result == "identical";
+    same_content += result == "same-content";
+    std::fprintf(out, "  %-12s %s  %s%s\n", result.c_str(), f.file.c_str(), now.c_str(),
                  now == f.checksum ? "" : (" (recorded " + f.checksum + ")").c_str());
   }
-  std::fprintf(out, "%d of %zu outputs identical\n", same, r.outputs.size());
-  return same == static_cast<int>(r.outputs.size()) ? 0 : 1;
+  std::fprintf(out, "%d of %zu outputs identical byte for byte, %d with the same HDF5 content (h5diff), %zu differ\n",
+               identical, r.outputs.size(), same_content, r.outputs.size() - identical - same_content);
+  return identical + same_content == static_cast<int>(r.outputs.size()) ? 0 : 1;
 }
 
 }  // namespace
