@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 
 namespace telemine::jobs::products {
 
@@ -121,14 +122,21 @@ void Catalogue::insert(const ProductRecord& r, Statement& product, Statement& mi
 }
 
 IndexReport Catalogue::index(std::vector<fs::path> roots, bool skip_damaged) {
-  if (roots.empty()) roots = this->roots();
+  const bool recorded = roots.empty();
+  if (recorded) roots = this->roots();
   if (roots.empty()) throw UsageError("products index: no folder given and none indexed before");
+  std::vector<fs::path> vanished;  // recorded roots no longer there: their products leave the index
   // Read every folder first: nothing touches the index until all of them are understood.
   IndexReport report;
   std::vector<ProductRecord> records;
   for (auto& root : roots) {
     root = absolute_dir(root);
     std::error_code ec;
+    if (recorded && !fs::exists(root, ec)) {
+      log::warn(root.string() + ": indexed before, gone now: its products leave the index");
+      vanished.push_back(root);
+      continue;
+    }
     if (!fs::is_directory(root, ec)) throw UsageError(root.string() + ": no such folder");
     const auto dirs = find_product_dirs(root);
     if (dirs.empty()) throw UsageError(root.string() + ": not a product folder, and holds none (no product.json)");
@@ -149,9 +157,15 @@ IndexReport Catalogue::index(std::vector<fs::path> roots, bool skip_damaged) {
   auto remove = db_.prepare("DELETE FROM products WHERE dir = ?1 OR substr(dir, 1, length(?2)) = ?2");
   auto add_root = db_.prepare("INSERT OR IGNORE INTO roots VALUES (?1)");
   for (const auto& root : roots) {
+    if (std::find(vanished.begin(), vanished.end(), root) != vanished.end()) {
+      remove.bind(1, root.string()).bind(2, under(root)).run();
+      continue;
+    }
     remove.bind(1, root.string()).bind(2, under(root)).run();
     add_root.bind(1, root.string()).run();
   }
+  auto drop_root = db_.prepare("DELETE FROM roots WHERE dir = ?1");
+  for (const auto& root : vanished) drop_root.bind(1, root.string()).run();
   db_.exec("DELETE FROM product_text WHERE rowid NOT IN (SELECT pid FROM products)");
   count.step();
   report.previous = before - count.integer(0);
