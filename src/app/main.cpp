@@ -263,6 +263,8 @@ const std::vector<Command>& commands() {
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
       {"products", "the product catalogue: index, list, search, show, verify, recreate, export (es-bulk)",
        jobs::products::cmd_products},
+      {"collection", "named, described sets of products and archive slices: create, add, list, show, export",
+       jobs::products::cmd_collection},
       {"verify", "fixity of the archive: every partition against its catalogued checksum, over the ranks", jobs::products::cmd_verify},
       {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
       {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},

@@ -96,6 +96,27 @@ rm products.sqlite; tm products index out > /dev/null
 tm products list --format csv | cmp - a.csv || fail "index rebuilt from the folders differs"
 pass "index rebuilt from the folders"
 
+# Collections: products and archive slices across missions, with their own manifest; a round
+# trip through a BagIt export checked by sha256sum.
+daily=$(tm products search --text daily --format csv | sed -n 2p | cut -d, -f1)
+tm collection create campaign-2026 --products "$id" "$daily" --missions SYN1:2026-01-01/2026-01-03 SYN2 \
+  --archive archive --description "power subsystem review, January 2026" | grep -q "slices (2)" || fail "collection create"
+expect_fail 2 "already exists" tm collection create campaign-2026 --description again
+tm collection add campaign-2026 --products "$(tm products search --kind dependency --format csv | sed -n 2p | cut -d, -f1)" \
+  | grep -q "products (3)" || fail "collection add"
+tm collection list | grep -q "^campaign-2026 *3 *2  power subsystem review" || fail "collection list"
+tm collection show campaign-2026 | grep -q "SYN1 2026-01-01T00:00:00Z .. 2026-01-03T00:00:00Z .*(2 partitions)" || fail "show"
+[ "$(wc -l < collections/campaign-2026/manifest-xxh3.txt)" -eq 16 ] || fail "collection manifest: 3 + 3 + 5 product files, 2 + 3 partitions"
+tm collection export campaign-2026 --output cbag | grep -q "as a BagIt bag" || fail "collection export"
+(cd cbag && sha256sum --quiet -c manifest-sha256.txt && sha256sum --quiet -c tagmanifest-sha256.txt) || fail "collection bag"
+cmp cbag/data/products/$id/stats.csv out/hourly/stats.csv || fail "the bag's product output"
+[ "$(find cbag/data/archive/SYN2 -name '*.h5' ! -name catalog.h5 | wc -l)" -eq 3 ] || fail "the bag's slices"
+tm products index cbag/data/products > /dev/null && tm products search --text daily --format csv | grep -q "cbag" \
+  || fail "an exported collection's products are products again"
+tm products index > /dev/null
+expect_fail 2 "no collection 'nope'" tm collection show nope
+pass "collection round trip"
+
 # Federation: Elasticsearch bulk NDJSON and its mapping.
 tm products export --format es-bulk --output es | grep -q "wrote .* documents" || fail "es-bulk"
 python3 - es <<'PY'
@@ -106,6 +127,7 @@ kinds = collections.Counter(json.loads(a)["index"]["_index"] for a in lines[0::2
 for d in lines[1::2]: json.loads(d)
 m = json.load(open(sys.argv[1] + "/mappings.json"))
 assert set(kinds) <= set(m), (kinds, m.keys())
+assert kinds["telemine-collections"] == 1, kinds
 assert kinds["telemine-products"] >= 3 and kinds["telemine-parameters"] == 40 and kinds["telemine-missions"] == 2, kinds
 PY
 pass "es-bulk export"

@@ -129,15 +129,14 @@ std::string datasheet(const io::Catalog& c, const fs::path& archive, const std::
 
 std::string now_text() { return format_time(static_cast<TimeNs>(std::time(nullptr)) * kSecond); }
 
-// Copies one file into the bag, recording it in `payload`.
-std::string add_payload(const fs::path& from, const fs::path& bag, const std::string& rel, std::vector<BagFile>& payload) {
+}  // namespace
+
+std::string add_to_bag(const fs::path& from, const fs::path& bag, const std::string& rel, std::vector<BagFile>& payload) {
   io::make_directories((bag / rel).parent_path());
   auto [sha, xxh] = copy_with_digests(from, bag / rel);
   payload.push_back({rel, sha, static_cast<std::int64_t>(fs::file_size(bag / rel))});
   return xxh;
 }
-
-}  // namespace
 
 std::string sha256_file(const fs::path& file) {
   Sha256 h;
@@ -227,12 +226,12 @@ BagReport export_mission_bag(const fs::path& archive_root, const std::string& mi
   std::vector<BagFile> payload;
   const std::string created = now_text();
   for (const auto& p : catalog.partitions) {
-    const std::string got = add_payload(archive.partition_path(mission, p), tmp, "data/" + mission + "/" + p.file, payload);
+    const std::string got = add_to_bag(archive.partition_path(mission, p), tmp, "data/" + mission + "/" + p.file, payload);
     if (got != p.checksum)
       throw IoError(archive.partition_path(mission, p).string() + ": damaged (checksum " + got + ", catalogue " + p.checksum +
                     "): not exported; see telemine verify --archive");
   }
-  add_payload(archive.mission_dir(mission) / "catalog.h5", tmp, "data/" + mission + "/catalog.h5", payload);
+  add_to_bag(archive.mission_dir(mission) / "catalog.h5", tmp, "data/" + mission + "/catalog.h5", payload);
   io::write_file_atomically(tmp / "data" / "datasheet.md", datasheet(catalog, archive.root(), created));
   payload.push_back({"data/datasheet.md", sha256_file(tmp / "data" / "datasheet.md"),
                      static_cast<std::int64_t>(fs::file_size(tmp / "data" / "datasheet.md"))});

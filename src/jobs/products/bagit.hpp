@@ -25,6 +25,11 @@ std::string sha256_file(const std::filesystem::path& file);
 /// `xxh3-64:...`) of what was read, in one pass.
 std::pair<std::string, std::string> copy_with_digests(const std::filesystem::path& from, const std::filesystem::path& to);
 
+/// Copies `from` into the bag as `rel` (`data/...`), adds it to `payload` and returns its xxh3
+/// checksum, so that the caller can check it against the catalogue or the product.
+std::string add_to_bag(const std::filesystem::path& from, const std::filesystem::path& bag, const std::string& rel,
+                       std::vector<BagFile>& payload);
+
 /// Writes bagit.txt, bag-info.txt (with `info` and the Payload-Oxum), manifest-sha256.txt and
 /// tagmanifest-sha256.txt into `bag`, whose data/ already holds `payload`.
 void write_bag_tags(const std::filesystem::path& bag, const std::vector<BagFile>& payload,

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "jobs/products/bagit.hpp"
 #include "jobs/products/catalogue.hpp"
+#include "jobs/products/collection.hpp"
 #include "jobs/products/fixity.hpp"
 #include "jobs/products/esbulk.hpp"
 #include "jobs/products/recreate.hpp"
@@ -281,6 +282,51 @@ int cmd_products(const Comm& comm, const std::vector<std::string>& args) {
   return comm.allreduce_value(status, ReduceOp::max);
 }
 
+
+int cmd_collection(const Comm& comm, const std::vector<std::string>& args) {
+  const std::string sub = args.empty() ? "" : args[0];
+  CollectionChange c;
+  std::string db, archive, output;
+  po::options_description desc("collection options");
+  desc.add_options()("name", po::value(&c.name), "the collection's name")
+      ("description", po::value(&c.description), "what the set is for (create: required; add: appended)")
+      ("products", po::value(&c.products)->multitoken(), "product ids (or unique prefixes) or folders")
+      ("missions", po::value(&c.slices)->multitoken(), "archive slices: MISSION or MISSION:FROM/TO")
+      ("archive", po::value(&archive), "the archive the slices come from")
+      ("output", po::value(&output), "export: the bag's folder (must not exist)")
+      ("db", po::value(&db)->default_value(kDefaultDb), "the product index (SQLite); collections live beside it")
+      ("collections", po::value(&c.dir), "the collections' folder (default: collections/ beside the index)");
+  po::positional_options_description pos;
+  pos.add("name", 1);
+  po::variables_map vm;
+  const std::vector<std::string> rest(args.begin() + (args.empty() ? 0 : 1), args.end());
+  if (!parse("collection " + sub, "create|add|list|show|export [NAME] [--products ID...] [--missions M[:FROM/TO]...] "
+             "[--description TEXT] [--archive A] [--output D]", desc, rest, vm, &pos))
+    return 0;
+  if (c.dir.empty()) c.dir = fs::absolute(db).parent_path() / "collections";
+  c.archive = archive;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    if (sub != "list" && c.name.empty()) throw UsageError("telemine collection " + sub + ": which collection? (NAME)");
+    if (sub == "create" || sub == "add") {
+      auto catalogue = Catalogue::open(db, false);
+      if (sub == "create") create_collection(c, catalogue);
+      else add_to_collection(c, catalogue);
+      show_collection(c.dir, c.name, stdout);
+    } else if (sub == "list") {
+      list_collections(c.dir, stdout);
+    } else if (sub == "show") {
+      show_collection(c.dir, c.name, stdout);
+    } else if (sub == "export") {
+      if (output.empty()) throw UsageError("telemine collection export: --output is required");
+      export_collection(c.dir, c.name, output, stdout);
+    } else {
+      throw UsageError("telemine collection: " + (sub.empty() ? std::string("which subcommand?") : "unknown subcommand '" + sub + "'") +
+                       " (create, add, list, show, export)");
+    }
+  });
+  return 0;
+}
 
 int cmd_verify(const Comm& comm, const std::vector<std::string>& args) {
   std::string archive, mission;
