@@ -155,3 +155,10 @@ if [ -f "$SMAP" ]; then
   rm -rf "$D/selection"
   TELEMINE="$B/telemine" scripts/select_novelty.sh "$D/smap-src/smap" "$D/selection" "1 2 3 4 5 6"
 fi
+
+echo
+echo "== products: index 100,000 product folders, searches over them (bench/products_bench.cpp)"
+"$B/bench/products_bench" "$D/products" 100000
+echo "== archive fixity: telemine verify at 1 and 2 ranks vs sha256sum and xxhsum, 2 GB archive"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/fixity-2g" 100 15 > /dev/null
+bench/products_fixity.sh "$B" "$D/fixity-2g"
