@@ -93,8 +93,8 @@ int main(int argc, char** argv) {
   std::vector<Case> cases(7);
   cases[0].name = "kind = novelty, limit 100";
   cases[0].q.kind = "novelty", cases[0].q.limit = 100;
-  cases[1].name = "mission SYN3 and kind stats";
-  cases[1].q.mission = "SYN3", cases[1].q.kind = "stats";
+  cases[1].name = "mission SYN4 and kind stats";
+  cases[1].q.mission = "SYN4", cases[1].q.kind = "stats";
   cases[2].name = "parameter GRP7_*";
   cases[2].q.param = "GRP7_*";
   cases[3].name = "job key stats.bucket = 5h";
@@ -103,8 +103,8 @@ int main(int argc, char** argv) {
   cases[4].q.text = "rare-marker";
   cases[5].name = "inputs in 2026-03-01 .. 2026-03-03, SYN1";
   cases[5].q.from = parse_time("2026-03-01"), cases[5].q.to = parse_time("2026-03-03"), cases[5].q.mission = "SYN1";
-  cases[6].name = "created 2026-11-12 .. 2026-11-13, kind dependency";
-  cases[6].q.created_from = parse_time("2026-11-12"), cases[6].q.created_to = parse_time("2026-11-13"),
+  cases[6].name = "created 2026-11-11 .. 2026-11-12, kind dependency";
+  cases[6].q.created_from = parse_time("2026-11-11"), cases[6].q.created_to = parse_time("2026-11-12"),
   cases[6].q.kind = "dependency";
   for (const auto& k : cases) {
     std::vector<double> ms;

@@ -16,6 +16,7 @@ constexpr const char* kSchemaVersion = "1";
 
 constexpr const char* kSchema = R"sql(
 PRAGMA foreign_keys = ON;
+PRAGMA cache_size = -262144;
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS roots(dir TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS products(
@@ -179,6 +180,7 @@ IndexReport Catalogue::index(std::vector<fs::path> roots, bool skip_damaged) {
   for (const auto& r : records) insert(r, product, mission, param, key, text);
   report.products = static_cast<std::int64_t>(records.size());
   t.commit();
+  db_.exec("ANALYZE");  // the planner's statistics, for searches that combine several keys
   return report;
 }
 
