@@ -161,3 +161,8 @@ echo "== checksum verification on read: verify = checksum against verify = none 
 "$B/bench/verify_bench" "$D/verify100x7" 100 7 9
 echo "== serve: HTTP, M4 over a year against pandas, the page in Chromium (bench/serve_bench.sh)"
 bench/serve_bench.sh "$BUILD" "$D/serve"
+echo "== products: index 100,000 product folders, searches over them (bench/products_bench.cpp)"
+"$B/bench/products_bench" "$D/products" 100000
+echo "== archive fixity: telemine verify at 1 and 2 ranks vs sha256sum and xxhsum, 2 GB archive"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/fixity-2g" 100 15 > /dev/null
+bench/products_fixity.sh "$B" "$D/fixity-2g"

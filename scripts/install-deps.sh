@@ -7,6 +7,7 @@ packages=(
   libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
   libeigen3-dev libboost-program-options-dev libxxhash-dev nlohmann-json3-dev
   libtorch-dev libopenblas0
+  libsqlite3-dev libssl-dev nlohmann-json3-dev xxhash  # products catalogue, BagIt SHA-256, product.json reading; xxhsum for bench
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge

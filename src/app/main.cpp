@@ -26,6 +26,7 @@
 #include "jobs/retrieve.hpp"
 #include "serve/plot.hpp"
 #include "serve/server.hpp"
+#include "jobs/products/cli.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -365,6 +366,13 @@ const std::vector<Command>& commands() {
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
       {"plot", "an SVG of parameters over a range, M4-decimated, with events and detections", cmd_plot},
       {"serve", "displays in a browser and a JSON API over the archive and the job outputs (read-only)", cmd_serve},
+      {"products", "the product catalogue: index, list, search, show, verify, recreate, export (es-bulk)",
+       jobs::products::cmd_products},
+      {"collection", "named, described sets of products and archive slices: create, add, list, show, export",
+       jobs::products::cmd_collection},
+      {"verify", "fixity of the archive: every partition against its catalogued checksum, over the ranks", jobs::products::cmd_verify},
+      {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
+      {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
   };
   return list;
 }

@@ -9,6 +9,7 @@
 #include "io/archive.hpp"
 #include "io/fs.hpp"
 #include "io/json.hpp"
+#include "jobs/products/provenance.hpp"
 
 namespace telemine::jobs {
 
@@ -136,13 +137,15 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
     w.key("timings_seconds").begin_object();
     for (const auto& [name, secs] : phases_) w.field(name, secs);
     w.end_object();
+    std::vector<products::GeneratedOutput> generated;
     w.key("outputs").begin_array();
     for (const auto& name : outputs) {
-      const fs::path staged = staging(name), final_path = dir_ / name;
+      const fs::path staged = staging(name);
+      generated.push_back({name, io::file_checksum(staged), static_cast<std::int64_t>(fs::file_size(staged))});
       w.begin_object();
       w.field("file", name);
-      w.field("bytes", static_cast<std::int64_t>(fs::file_size(staged)));
-      w.field("checksum", io::file_checksum(staged));
+      w.field("bytes", generated.back().bytes);
+      w.field("checksum", generated.back().checksum);
       w.end_object();
     }
     w.end_array();
@@ -151,6 +154,10 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
       summary_(w);
       w.end_object();
     }
+    double seconds = 0;
+    for (const auto& phase : phases_) seconds += phase.second;
+    const TimeNs ended = static_cast<TimeNs>(now) * kSecond;
+    products::write_preservation(w, job_, plan_, comm_.size(), ended - static_cast<TimeNs>(seconds * 1e9), ended, generated);
     w.end_object();
     for (const auto& name : outputs) {
       io::fsync_file(staging(name));

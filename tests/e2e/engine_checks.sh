@@ -4,7 +4,7 @@
 # on-error = skip; read unchecked with verify = none), and job keys that used to crash, hang or
 # be taken for something else give exit 2 naming the file, line and key.
 source "$(dirname "$0")/lib.sh"
-mp 2 generate --archive "$WORK/archive" --missions 1 --params 20 --days 3 --rate 60s --seed 2 --quiet > /dev/null
+mp 2 generate --archive "$WORK/archive" --mission-count 1 --params 20 --days 3 --rate 60s --seed 2 --quiet > /dev/null
 A="$WORK/archive"
 
 cp -r "$A" "$WORK/flipped"

@@ -9,7 +9,7 @@
 source "$(dirname "$0")/lib.sh"
 REFERENCE="$TELEMINE_SOURCE_DIR/tests/e2e/engine_reference.sha256"
 
-mp 2 generate --archive "$WORK/archive" --missions 2 --params 20 --days 2 --rate 60s --seed 5 --quiet > /dev/null
+mp 2 generate --archive "$WORK/archive" --mission-count 2 --params 20 --days 2 --rate 60s --seed 5 --quiet > /dev/null
 A="$WORK/archive"
 
 # product.json without what changes from run to run or machine to machine.

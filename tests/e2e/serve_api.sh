@@ -4,7 +4,7 @@
 # values at an instant equal to `get`; products; bad requests (404, 400, 413, `..`, encoded
 # slashes, absurd points, 401) read nothing outside the folders and leave the server serving.
 source "$(dirname "$0")/lib.sh"
-tm generate --archive "$WORK/archive" --missions 1 --params 20 --days 2 --rate 1s --seed 5 --quiet > /dev/null
+tm generate --archive "$WORK/archive" --mission-count 1 --params 20 --days 2 --rate 1s --seed 5 --quiet > /dev/null
 tm stats --archive "$WORK/archive" --mission SYN1 --bucket 1h --output "$WORK/products/hourly" --quiet > /dev/null
 echo "secret outside the folders" > "$WORK/secret.txt"
 

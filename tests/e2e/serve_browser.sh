@@ -8,7 +8,7 @@ NODE_DIR=$("$TELEMINE_SOURCE_DIR/scripts/install-browser-deps.sh" "$BUILD")
 SHOTS="$BUILD/test-artefacts/serve_browser"
 rm -rf "$SHOTS"
 
-tm generate --archive "$WORK/archive" --missions 1 --params 20 --days 3 --rate 10s --seed 3 --quiet > /dev/null
+tm generate --archive "$WORK/archive" --mission-count 1 --params 20 --days 3 --rate 10s --seed 3 --quiet > /dev/null
 tm dependency --archive "$WORK/archive" --mission SYN1 --grid 1min --max-lag 5min --output "$WORK/products/deps" --quiet > /dev/null
 tm novelty --archive "$WORK/archive" --mission SYN1 --period 10min --group subsystem --epochs 40 \
   --train-to 2026-01-02 --output "$WORK/products/novelty" --quiet > /dev/null

@@ -3,7 +3,7 @@
 # every stats, dependency and novelty job: well-formed, self-contained (no script, nothing
 # fetched), with the product's views; bad arguments exit 2.
 source "$(dirname "$0")/lib.sh"
-tm generate --archive "$WORK/archive" --missions 1 --params 20 --days 2 --rate 10s --seed 4 --quiet > /dev/null
+tm generate --archive "$WORK/archive" --mission-count 1 --params 20 --days 2 --rate 10s --seed 4 --quiet > /dev/null
 py() { /usr/bin/python3 -c "$@"; }
 # self_contained FILE: parses as XML/HTML without a script or any address but SVG's namespace.
 self_contained() {
