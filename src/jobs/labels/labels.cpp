@@ -143,7 +143,11 @@ std::vector<io::Event> parse_csv(const std::string& text, const std::string& fil
     std::tie(e.kind, e.cls, e.subclass, e.category, e.dimensionality, e.locality, e.length, e.text) =
         std::tie(f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11]);
     fill_category(e);
-    if (e.id.empty()) throw UsageError(where + ": empty id");
+    if (e.id.empty()) {  // an event without an id (an older catalogue's) is its own anomaly
+      io::Catalog seen = catalog;
+      for (const auto& [id, first] : first_of_id) seen.events.push_back(first);
+      e.id = next_id(seen);
+    }
     check_event(e, catalog, where);
     auto [it, inserted] = first_of_id.emplace(e.id, e);
     if (!inserted && type_of(it->second) != type_of(e))
