@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
+  libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -25,6 +25,7 @@
 #include "jobs/retrieve.hpp"
 #include "jobs/evaluate_esa.hpp"
 #include "jobs/labels/labels.hpp"
+#include "jobs/dataset/export.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -241,6 +242,41 @@ int cmd_labels(const Comm& comm, const std::vector<std::string>& args) {
   return status;
 }
 
+// `telemine dataset export`: a benchmark dataset in ESA-ADB's layout, cut from the archive.
+int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
+  jobs::dataset::ExportOptions o;
+  std::string action, grid, split, format;
+  po::options_description desc("dataset options");
+  desc.add_options()
+      ("action", po::value(&action)->required(), "export")
+      ("archive", po::value(&o.archive)->required(), "archive folder")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("params", po::value(&o.params)->multitoken(), "channels (default: every parameter)")
+      ("targets", po::value(&o.targets)->multitoken(), "channels with an is_anomaly column (default: all)")
+      ("grid", po::value(&grid)->default_value("30s"), "time between rows")
+      ("split", po::value(&split)->required(), "NAME:FROM..TO[,NAME:FROM..TO...], e.g. train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-03")
+      ("format", po::value(&format)->default_value("esa-adb"), "esa-adb")
+      ("output", po::value(&o.output)->required(), "the dataset folder (must not exist)")
+      ("anonymise", "publish channels as channel_1, channel_2, ...")
+      ("drop-rare-nominal", "leave rare nominal events out of the labels");
+  po::positional_options_description pos;
+  pos.add("action", 1);
+  po::variables_map vm;
+  if (!parse("dataset", "export --archive A --mission M --split train:..,test:.. --output D [--grid 30s] [--params P...]", desc, args, vm, &pos))
+    return 0;
+  if (action != "export") throw UsageError("dataset: unknown action '" + action + "' (export)");
+  if (format != "esa-adb") throw UsageError("dataset export: --format must be esa-adb, not " + format);
+  o.grid = parse_duration(grid);
+  o.splits = jobs::dataset::parse_splits(split);
+  o.anonymise = vm.count("anonymise") > 0;
+  o.drop_rare_nominal = vm.count("drop-rare-nominal") > 0;
+  o.command = "telemine dataset";
+  for (const auto& a : args) o.command += " " + a;
+  jobs::dataset::export_esa_adb(o, comm);
+  if (comm.is_root()) std::printf("dataset: %s\n", o.output.c_str());
+  return 0;
+}
+
 int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
   jobs::GetOptions o;
   std::string archive, from, to, format;
@@ -331,6 +367,7 @@ const std::vector<Command>& commands() {
       {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
+      {"dataset", "export a benchmark dataset in ESA-ADB's layout (channels, labels, types, splits, Croissant metadata, checksums)", cmd_dataset},
       {"labels", "list, add, import, export or remove a mission's labelled events (ESA-ADB's ids and types)", cmd_labels},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},

@@ -95,10 +95,8 @@ Detections read_detections(const std::string& file, const std::string& mission) 
                             "timestamp,is_anomaly_<channel>,...");
       if (kind == 3) {
         d.series = true;
-        for (std::size_t i = 1; i < f.size(); ++i) {
-          if (f[i].rfind("is_anomaly_", 0) != 0) throw UsageError(where + ": column " + f[i] + " is not is_anomaly_<channel>");
-          d.flags[f[i].substr(11)];
-        }
+        for (std::size_t i = 1; i < f.size(); ++i)  // value columns (a split CSV's) are left aside
+          if (f[i].rfind("is_anomaly_", 0) == 0) d.flags[f[i].substr(11)];
       }
       continue;
     }
@@ -112,6 +110,7 @@ Detections read_detections(const std::string& file, const std::string& mission) 
     } else {
       d.time.push_back(time_at(f[0], where));
       for (std::size_t i = 1; i < f.size(); ++i) {
+        if (header[i].rfind("is_anomaly_", 0) != 0) continue;
         if (f[i] != "0" && f[i] != "1") throw UsageError(where + ": " + header[i] + " must be 0 or 1, not '" + f[i] + "'");
         d.flags[header[i].substr(11)].push_back(f[i] == "1");
       }
