@@ -108,7 +108,7 @@ int cmd_ingest(const Comm& comm, const std::vector<std::string>& args) {
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder (created if missing)")
       ("mission", po::value(&o.mission)->required(), "mission name")
-      ("format", po::value(&format)->required(), "csv-long, csv-wide or telemanom")
+      ("format", po::value(&format)->required(), "csv-long, csv-wide, telemanom or esa-adb")
       ("input", po::value(&inputs)->required()->multitoken(), "input files or folders")
       ("period", po::value(&period)->default_value("60s"), "telemanom: time between rows")
       ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)")

@@ -26,4 +26,10 @@ std::vector<std::string> split_csv(std::string_view line);
 /// A field quoted when it holds a comma, a quote or a line break.
 std::string csv_field(std::string_view text);
 
+/// Reads an ESA-ADB dataset folder: the channels (subsystem, unit, categorical as `state`), their
+/// samples from every wide CSV (`timestamp,<channel>...`; an empty cell is no sample), and the
+/// labels with their types as events (kind from the Category: `anomaly`, `rare-nominal`,
+/// `gap`), events.csv's events too. Throws IoError `FILE:LINE: ...` for a malformed row.
+IngestBatch read_esa_adb(const std::filesystem::path& folder);
+
 }  // namespace telemine::io

@@ -54,3 +54,19 @@ expect_fail 2 "does not divide the split" mp 3 dataset export --archive "$A" --m
 [ ! -e "$X" ] || fail "a refused export left $X"
 [ -z "$(find "$WORK" -maxdepth 1 -name 'bad.tmp-*')" ] || fail "a refused export left a temporary folder"
 pass "bad exports refused, nothing left behind"
+
+# Import: ingest --format esa-adb reads the layout back; exporting it again gives the same files.
+tm ingest --archive "$WORK/back" --mission SYN1 --format esa-adb --input "$D" --quiet > /dev/null
+mkdir "$WORK/again"
+(cd "$WORK/again" && tm dataset export --archive "$WORK/back" --mission SYN1 --split "$SPLIT" --grid 30s --output D > /dev/null)
+for f in channels.csv labels.csv anomaly_types.csv events.csv train.csv test.csv; do
+  cmp -s "$D/$f" "$WORK/again/D/$f" || fail "$f differs after export, import, export"
+done
+tm labels list --archive "$WORK/back" --mission SYN1 --kind anomaly --format csv | grep -q "THERM_BAT_T" || fail "labels imported as events"
+pass "export, import, export: the same samples on the grid and the same labels"
+cp -r "$D" "$WORK/broken"
+sed -i '3s/,[^,]*$/,NOT_A_TIME/' "$WORK/broken/labels.csv"
+expect_fail 1 "broken/labels.csv:3: invalid time" tm ingest --archive "$WORK/back2" --mission SYN1 --format esa-adb --input "$WORK/broken"
+[ ! -e "$WORK/back2/SYN1/catalog.h5" ] || fail "a refused import left a catalogue behind"
+no_temporaries "$WORK/back2"
+pass "a malformed ESA-ADB file refused with its line"

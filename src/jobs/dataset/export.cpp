@@ -53,7 +53,7 @@ void check_splits(const ExportOptions& o, const Plan& p) {
   if (o.splits.empty()) throw UsageError("--split: at least one split, e.g. train:2026-01-01..2026-01-02");
   for (std::size_t i = 0; i < o.splits.size(); ++i) {
     const auto& s = o.splits[i];
-    if (s.from < p.data_from || s.to > p.data_to + 1)
+    if (s.from < p.data_from || s.to - o.grid > p.data_to)  // the last row, at to - grid, holds a sample
       throw UsageError("--split " + s.name + ": " + format_time(s.from) + ".." + format_time(s.to) + " falls outside the data (" +
                        format_time(p.data_from) + ".." + format_time(p.data_to) + ")");
     if ((s.to - s.from) % o.grid != 0)
