@@ -255,7 +255,7 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
       ("targets", po::value(&o.targets)->multitoken(), "channels with an is_anomaly column (default: all)")
       ("grid", po::value(&grid)->default_value("30s"), "time between rows")
       ("split", po::value(&split)->required(), "NAME:FROM..TO[,NAME:FROM..TO...], e.g. train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-03")
-      ("format", po::value(&format)->default_value("esa-adb"), "esa-adb")
+      ("format", po::value(&format)->default_value("esa-adb"), "esa-adb, or telemanom (splits train and test)")
       ("output", po::value(&o.output)->required(), "the dataset folder (must not exist)")
       ("anonymise", "publish channels as channel_1, channel_2, ...")
       ("drop-rare-nominal", "leave rare nominal events out of the labels");
@@ -265,7 +265,9 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
   if (!parse("dataset", "export --archive A --mission M --split train:..,test:.. --output D [--grid 30s] [--params P...]", desc, args, vm, &pos))
     return 0;
   if (action != "export") throw UsageError("dataset: unknown action '" + action + "' (export)");
-  if (format != "esa-adb") throw UsageError("dataset export: --format must be esa-adb, not " + format);
+  if (format != "esa-adb" && format != "telemanom")
+    throw UsageError("dataset export: --format must be esa-adb or telemanom, not " + format);
+  o.format = format;
   o.grid = parse_duration(grid);
   o.splits = jobs::dataset::parse_splits(split);
   o.anonymise = vm.count("anonymise") > 0;

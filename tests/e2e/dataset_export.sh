@@ -70,3 +70,20 @@ expect_fail 1 "broken/labels.csv:3: invalid time" tm ingest --archive "$WORK/bac
 [ ! -e "$WORK/back2/SYN1/catalog.h5" ] || fail "a refused import left a catalogue behind"
 no_temporaries "$WORK/back2"
 pass "a malformed ESA-ADB file refused with its line"
+
+# The telemanom layout: the same at 1 and 3 ranks, read by numpy and by ingest --format telemanom.
+TSPLIT=train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-02T23:00
+(cd "$WORK/r1" && tm dataset export --archive "$A" --mission SYN1 --split "$TSPLIT" --format telemanom --output T > /dev/null)
+(cd "$WORK/r3" && mp 3 dataset export --archive "$A" --mission SYN1 --split "$TSPLIT" --format telemanom --output T > /dev/null)
+diff -r -x product.json "$WORK/r1/T" "$WORK/r3/T" > /dev/null || fail "telemanom export differs between 1 and 3 ranks"
+grep -q '^THERM_BAT_T,SYN1,"\[\[406, 410\]\]","\[point\]",2760$' "$WORK/r1/T/labeled_anomalies.csv" \
+  || fail "labeled_anomalies.csv: $(cat "$WORK/r1/T/labeled_anomalies.csv")"
+/usr/bin/python3 -c "
+import numpy as np, sys
+a = np.load(sys.argv[1] + '/train/THERM_BAT_T.npy'); b = np.load(sys.argv[1] + '/test/THERM_BAT_T.npy')
+assert a.shape == (2880, 1) and b.shape == (2760, 1) and np.isfinite(a).mean() > 0.9
+" "$WORK/r1/T" || fail "numpy reads the telemanom export"
+out=$(tm ingest --archive "$WORK/tback" --mission TM --format telemanom --input "$WORK/r1/T" --period 30s --quiet)
+grep -q "20 parameters, 1 events" <<<"$out" || fail "telemanom ingest of the export: $out"
+expect_fail 2 "the splits train and test" tm dataset export --archive "$A" --mission SYN1 --split "train:2026-01-01..2026-01-02" --format telemanom --output "$X"
+pass "telemanom export: identical at 1 and 3 ranks, read by numpy and ingest"

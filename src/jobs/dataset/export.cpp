@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <limits>
 #include <set>
 
 #include "core/comm.hpp"
@@ -14,6 +15,7 @@
 #include "io/esa_adb.hpp"
 #include "io/fs.hpp"
 #include "io/json.hpp"
+#include "io/npy.hpp"
 #include "jobs/product.hpp"
 
 namespace telemine::jobs::dataset {
@@ -81,6 +83,9 @@ Plan make_plan(const ExportOptions& o) {
       p.channels.push_back({&info, o.anonymise ? "channel_" + std::to_string(p.channels.size() + 1) : info.name,
                             targets.empty() || targets.count(info.name) > 0});
   check_splits(o, p);
+  if (o.format == "telemanom" &&
+      (o.splits.size() != 2 || o.splits[0].name != "train" || o.splits[1].name != "test"))
+    throw UsageError("--split: the telemanom layout has the splits train and test, in that order");
   std::set<std::string> names;
   for (const auto& c : p.channels) names.insert(c.info->name);
   for (const auto& e : p.catalog.events) {
@@ -308,6 +313,7 @@ void write_all(const ExportOptions& o, const Plan& p, std::map<std::string, std:
   try {
     io::make_directories(tmp);
     for (const auto& [name, bytes] : files) {
+      if (name.find('/') != std::string::npos) io::make_directories((tmp / name).parent_path());
       io::write_file(tmp / name, bytes);
       io::fsync_file(tmp / name);
     }
@@ -317,6 +323,54 @@ void write_all(const ExportOptions& o, const Plan& p, std::map<std::string, std:
     fs::remove_all(tmp, ec);
     throw;
   }
+}
+
+// One split's grid values, column by column, read back from its CSV rows (the shortest
+// decimal forms parse back to the same doubles; an empty cell is NaN).
+std::vector<std::vector<double>> columns_of(const std::string& text, std::size_t channels) {
+  std::vector<std::vector<double>> cols(channels);
+  std::size_t begin = 0;
+  while (begin < text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    std::size_t field = text.find(',', begin);  // past the timestamp
+    for (std::size_t c = 0; c < channels; ++c) {
+      const std::size_t next = std::min(text.find(',', field + 1), end);
+      const std::string cell = text.substr(field + 1, next - field - 1);
+      cols[c].push_back(cell.empty() ? std::numeric_limits<double>::quiet_NaN() : std::strtod(cell.c_str(), nullptr));
+      field = next;
+    }
+    begin = end + 1;
+  }
+  return cols;
+}
+
+void telemanom_files(const ExportOptions& o, const Plan& p, const std::map<std::string, std::string>& text,
+                     std::map<std::string, std::string>& files) {
+  const Split& test = o.splits[1];
+  const std::int64_t n_test = (test.to - test.from) / o.grid;
+  for (const auto& s : o.splits) {
+    const auto cols = columns_of(text.at(s.name), p.channels.size());
+    for (std::size_t c = 0; c < p.channels.size(); ++c)
+      files[s.name + "/" + p.channels[c].name + ".npy"] =
+          io::npy_bytes({static_cast<std::int64_t>(cols[c].size()), 1}, cols[c]);
+  }
+  std::string csv = "chan_id,spacecraft,anomaly_sequences,class,num_values\n";
+  for (const auto& ch : p.channels) {
+    std::string seqs, classes;
+    for (const auto* e : p.labels) {
+      if (e->param != ch.info->name || !ch.target) continue;
+      // Rows whose grid time lies in the closed label: the first at or after its start, the
+      // last at or before its end.
+      const std::int64_t a = std::max<std::int64_t>(0, (e->start - test.from + o.grid - 1) / o.grid);
+      const std::int64_t b = std::min<std::int64_t>(n_test - 1, floor_div(e->end - test.from, o.grid));
+      if (e->end < test.from || a > b) continue;
+      seqs += (seqs.empty() ? "" : ", ") + ("[" + std::to_string(a) + ", " + std::to_string(b) + "]");
+      classes += (classes.empty() ? "" : ", ") + (e->cls.empty() ? std::string("anomaly") : e->cls);
+    }
+    if (!seqs.empty())
+      csv += ch.name + "," + io::csv_field(o.mission) + ",\"[" + seqs + "]\",\"[" + classes + "]\"," + std::to_string(n_test) + "\n";
+  }
+  files["labeled_anomalies.csv"] = csv;
 }
 
 }  // namespace
@@ -335,16 +389,19 @@ void export_esa_adb(const ExportOptions& o, const Comm& comm) {
   for (const auto& s : o.splits) gathered[s.name] = comm.gather_bytes(mine[s.name]);
   comm.run_phase([&] {
     if (!comm.is_root()) return;
-    auto files = table_files(o, p);
+    const bool esa_layout = o.format != "telemanom";
+    std::map<std::string, std::string> files = esa_layout ? table_files(o, p) : std::map<std::string, std::string>{};
     std::map<std::string, SplitStats> stats;
+    std::map<std::string, std::string> texts;
     std::size_t targets = 0;
     for (const auto& c : p.channels) targets += c.target;
     for (const auto& s : o.splits) {
-      std::string text;
+      std::string& text = texts[s.name];
       for (const auto& part : gathered[s.name]) text += part;
       stats[s.name] = count_rows(text, targets);
-      files[s.name + ".csv"] = split_header(p) + text;
+      if (esa_layout) files[s.name + ".csv"] = split_header(p) + text;
     }
+    if (!esa_layout) telemanom_files(o, p, texts, files);
     files["README.md"] = datasheet(o, p, stats);
     write_all(o, p, std::move(files), comm.size());
   });

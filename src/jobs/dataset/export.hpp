@@ -10,6 +10,10 @@
 /// formats them; rank 0 writes the rows in rank order, so the files are the same byte for byte
 /// at any rank count (product.json records the rank count). Everything is written into a
 /// temporary folder beside OUTPUT and renamed to OUTPUT when complete.
+///
+/// `--format telemanom` writes the same grid values as telemanom's layout instead (one column
+/// per channel file, readable by `ingest --format telemanom --period GRID` and numpy), with the
+/// labels as inclusive test-row sequences in labeled_anomalies.csv.
 
 #include <string>
 #include <vector>
@@ -37,6 +41,8 @@ struct ExportOptions {
   bool anonymise = false;            ///< channel_1, channel_2, ... in every file
   bool drop_rare_nominal = false;    ///< leave rare nominal events out of the labels
   std::string command;               ///< the command line, for the datasheet and product.json
+  std::string format = "esa-adb";    ///< or `telemanom`: train/<chan>.npy, test/<chan>.npy,
+                                     ///< labeled_anomalies.csv (splits `train` and `test`)
 };
 
 /// `train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-03`. Throws UsageError naming --split.
