@@ -28,7 +28,7 @@ struct KeySpec {
 };
 const std::vector<KeySpec>& common_keys() {
   static const std::vector<KeySpec> keys = {
-      {"kind", "job kind: stats, dependency, novelty, campaign"},
+      {"kind", "job kind: stats, dependency, novelty, campaign, dataset"},
       {"archive", "archive folder"},
       {"mission", "mission, or a comma list of missions"},
       {"params", "comma list of parameter names and glob patterns (default: all)"},
@@ -74,6 +74,13 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
         {"ndt-smoothing", "ndt, telemanom: span of the exponentially weighted average of the errors before thresholding (default: none; telemanom 105 steps)"},
         {"model-dir", "where the trained models go (default OUTPUT/models)"},
         {"threads", "Torch threads per rank (default 1)"}}},
+      {"dataset",
+       {{"split", "NAME:FROM..TO[,NAME:FROM..TO...], e.g. train:2026-01-01..2026-01-05,test:2026-01-05..2026-01-08"},
+        {"grid", "time between rows (default 30s)"},
+        {"format", "esa-adb (default) or telemanom"},
+        {"targets", "comma list of channels with an is_anomaly column (default: all)"},
+        {"anonymise", "yes: publish the channels as channel_1, channel_2, ... (default no)"},
+        {"drop-rare-nominal", "yes: leave rare nominal events out of the labels (default no)"}}},
       {"slurm",
        {{"nodes", "nodes"},
         {"ntasks-per-node", "MPI ranks per node"},
@@ -87,7 +94,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   return keys;
 }
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign"};
+  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign", "dataset"};
   return kinds;
 }
 
@@ -251,7 +258,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, novelty, stats)");
+  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dataset, dependency, novelty, stats)");
   const bool campaign = c.kind == "campaign";
   for (const char* key : {"jobs", "missions"})
     if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");

@@ -1,3 +1,4 @@
+#include "jobs/dataset/export.hpp"
 #include "jobs/run.hpp"
 
 #include <cstdio>
@@ -32,6 +33,7 @@ int run_job(const Job& job, const Comm& comm) {
   if (kind == "dependency") return run_dependency(job, comm);
   if (kind == "novelty") return run_novelty(job, comm);
   if (kind == "campaign") return run_campaign(job, comm);
+  if (kind == "dataset") return dataset::run_export_job(job, comm);
   throw InternalError("no runner for job kind '" + kind + "'");
 }
 

@@ -87,3 +87,11 @@ out=$(tm ingest --archive "$WORK/tback" --mission TM --format telemanom --input 
 grep -q "20 parameters, 1 events" <<<"$out" || fail "telemanom ingest of the export: $out"
 expect_fail 2 "the splits train and test" tm dataset export --archive "$A" --mission SYN1 --split "train:2026-01-01..2026-01-02" --format telemanom --output "$X"
 pass "telemanom export: identical at 1 and 3 ranks, read by numpy and ingest"
+
+# kind = dataset: the job files run the same export.
+tm run "$TELEMINE_SOURCE_DIR/jobfiles/dataset-esa-adb.ini" --archive "$A" --output "$WORK/job-esa" --dataset.split="$SPLIT" > /dev/null
+for f in train.csv test.csv labels.csv; do cmp -s "$D/$f" "$WORK/job-esa/$f" || fail "job file export: $f differs"; done
+tm run "$TELEMINE_SOURCE_DIR/jobfiles/dataset-telemanom.ini" --archive "$A" --output "$WORK/job-tm" --dataset.split="$TSPLIT" > /dev/null
+cmp -s "$WORK/r1/T/labeled_anomalies.csv" "$WORK/job-tm/labeled_anomalies.csv" || fail "job file telemanom export differs"
+expect_fail 2 "falls outside the data" tm run "$TELEMINE_SOURCE_DIR/jobfiles/dataset-esa-adb.ini" --archive "$A" --output "$X"
+pass "jobfiles/dataset-*.ini"

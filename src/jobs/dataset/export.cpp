@@ -16,6 +16,7 @@
 #include "io/fs.hpp"
 #include "io/json.hpp"
 #include "io/npy.hpp"
+#include "jobs/job.hpp"
 #include "jobs/product.hpp"
 
 namespace telemine::jobs::dataset {
@@ -405,6 +406,34 @@ void export_esa_adb(const ExportOptions& o, const Comm& comm) {
     files["README.md"] = datasheet(o, p, stats);
     write_all(o, p, std::move(files), comm.size());
   });
+}
+
+int run_export_job(const Job& job, const Comm& comm) {
+  const auto& c = job.common();
+  if (c.missions.size() != 1) throw JobError("mission: a dataset is cut from one mission");
+  ExportOptions o;
+  o.archive = c.archive.string();
+  o.mission = c.missions[0];
+  o.params = c.params;
+  o.output = c.output.string();
+  const auto split = job.get("dataset.split");
+  if (!split) throw JobError("dataset.split: required (e.g. train:2026-01-01..2026-01-05,test:2026-01-05..2026-01-08)");
+  o.splits = parse_splits(*split);
+  o.grid = parse_duration(job.get("dataset.grid").value_or("30s"));
+  o.format = job.get("dataset.format").value_or("esa-adb");
+  if (o.format != "esa-adb" && o.format != "telemanom") throw JobError("dataset.format: esa-adb or telemanom, not " + o.format);
+  if (const auto t = job.get("dataset.targets"))
+    for (auto& name : io::split_csv(*t)) {
+      name.erase(0, name.find_first_not_of(' '));
+      if (!name.empty()) o.targets.push_back(name);
+    }
+  o.anonymise = job.get("dataset.anonymise").value_or("no") == "yes";
+  o.drop_rare_nominal = job.get("dataset.drop-rare-nominal").value_or("no") == "yes";
+  o.command = "telemine run " + job.file().string();
+  for (const auto& a : job.overrides()) o.command += " " + a;
+  export_esa_adb(o, comm);
+  if (comm.is_root()) std::printf("dataset: %s\n", o.output.c_str());
+  return 0;
 }
 
 }  // namespace telemine::jobs::dataset

@@ -24,6 +24,10 @@ namespace telemine {
 class Comm;
 }
 
+namespace telemine::jobs {
+class Job;
+}
+
 namespace telemine::jobs::dataset {
 
 struct Split {
@@ -51,5 +55,8 @@ std::vector<Split> parse_splits(const std::string& text);
 /// Collective. Throws UsageError (exit 2) for a split that overlaps another or falls outside
 /// the data, a grid that does not divide a split, an unknown parameter; nothing is left behind.
 void export_esa_adb(const ExportOptions& options, const Comm& comm);
+
+/// `kind = dataset` (the [dataset] section's keys, the common archive, mission, params, output).
+int run_export_job(const Job& job, const Comm& comm);
 
 }  // namespace telemine::jobs::dataset
