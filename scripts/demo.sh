@@ -57,6 +57,15 @@ awk 'NR == 1 || ($2 ~ /^[0-9]+$/ && $2 > 0 && $1 != "(mission)")' "$OUT/novelty-
 echo "  and $(awk '$1 == "(mission)" { print $5 }' "$OUT/novelty-evaluation.txt") detections that overlap no label: four days of reference are short for"
 echo "  the slow processes (random walks, AR(1) series, ground passes), which reach states not seen in them"
 
+step "dataset: SYN1 exported in ESA-ADB's layout (train days 1-4, test days 5-7, 30 s grid), re-imported, scored with ESA-ADB's metrics"
+"${MPI[@]}" "$TM" dataset export --archive "$OUT/archive" --mission SYN1 --grid 30s \
+  --split train:2026-01-01..2026-01-05,test:2026-01-05..2026-01-08 --output "$OUT/dataset-syn1" > /dev/null
+(cd "$OUT/dataset-syn1" && sha256sum --quiet -c SHA256SUMS) && echo "  $(ls "$OUT/dataset-syn1" | tr '\n' ' ')(checksums verified)"
+"${MPI[@]}" "$TM" ingest --archive "$OUT/archive" --mission SYN1ESA --format esa-adb --input "$OUT/dataset-syn1" --quiet | sed 's/^/  /'
+{ echo "param,start,end"; tail -n +2 "$OUT/novelty-subsystems/detections.csv" | cut -d, -f2-4; } > "$OUT/novelty-intervals.csv"
+"$TM" evaluate --archive "$OUT/archive" --mission SYN1ESA --detections "$OUT/novelty-intervals.csv" --metrics esa-adb \
+  --from 2026-01-05 --output "$OUT/novelty-esa-adb.csv" | grep -E "EW_F_0.50|AFF_F_0.50|channel_F0.50|ADTQC_Total|found" | sed 's/^/  /'
+
 SMAP=../shared/data/smap.tar.xz
 if [ -f "$SMAP" ]; then
   step "ingest: NASA SMAP telemetry (telemanom layout) into mission SMAP, $NP ranks"
@@ -87,6 +96,7 @@ statistics:     $OUT/stats-hourly/{stats.csv,stats.h5,product.json}, $OUT/stats-
 dependencies:   $OUT/dependency-all/{pairs.csv,top.csv,graph.dot,pairs.h5,product.json}
 novelty:        $OUT/novelty-subsystems/{detections.csv,scores.h5,models/,evaluation.csv,product.json}
 campaign:       $OUT/campaign-daily/{campaign.csv,product.json} and one folder per task
+dataset:        $OUT/dataset-syn1/ (ESA-ADB layout, Croissant metadata.json, README.md, SHA256SUMS), $OUT/novelty-esa-adb.csv
 on Slurm:       slurm/local-cluster.sh start /tmp/tm-slurm; eval "$(slurm/local-cluster.sh env /tmp/tm-slurm)";
                 $TM submit jobfiles/campaign-daily.ini --archive $OUT/archive --output $OUT/campaign-slurm
 try:            $TM info --archive $OUT/archive --mission SYN1

@@ -13,6 +13,7 @@ packages=(
   slurm-wlm munge
   libcpp-httplib-dev nlohmann-json3-dev  # telemine serve; reading product.json
   chromium apache2-utils                 # the page's browser test (playwright-core); ab for bench/serve
+  libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
 )
 missing=()
 for p in "${packages[@]}"; do

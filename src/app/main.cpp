@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@
 #include "serve/plot.hpp"
 #include "serve/server.hpp"
 #include "jobs/products/cli.hpp"
+#include "jobs/evaluate_esa.hpp"
+#include "jobs/labels/labels.hpp"
+#include "jobs/dataset/export.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -130,7 +134,7 @@ int cmd_ingest(const Comm& comm, const std::vector<std::string>& args) {
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder (created if missing)")
       ("mission", po::value(&o.mission)->required(), "mission name")
-      ("format", po::value(&format)->required(), "csv-long, csv-wide or telemanom")
+      ("format", po::value(&format)->required(), "csv-long, csv-wide, telemanom or esa-adb")
       ("input", po::value(&inputs)->required()->multitoken(), "input files or folders")
       ("period", po::value(&period)->default_value("60s"), "telemanom: time between rows")
       ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)")
@@ -189,14 +193,121 @@ int cmd_evaluate(const Comm& comm, const std::vector<std::string>& args) {
       ("from", po::value(&o.from), "start of the scored range (ISO-8601; default: the mission's start)")
       ("to", po::value(&o.to), "end of the scored range (exclusive; default: the mission's end)")
       ("output", po::value(&o.output), "the CSV (default: evaluation.csv beside the detections)");
+  std::string metrics;
+  std::vector<std::string> select;
+  desc.add_options()
+      ("metrics", po::value(&metrics)->default_value("hundman"), "hundman (event-wise per parameter), esa-adb (ESA-ADB's scores) or all")
+      ("select", po::value(&select)->multitoken(), "esa-adb: labels scored, e.g. Category=Anomaly (the default) or Class=... Length=Point");
   po::variables_map vm;
-  if (!parse("evaluate", "--archive A --mission M --detections FILE [--from T] [--to T] [--output CSV]", desc, args, vm))
+  if (!parse("evaluate", "--archive A --mission M --detections FILE [--from T] [--to T] [--output CSV] [--metrics hundman|esa-adb|all]", desc, args, vm))
     return 0;
+  if (metrics != "hundman" && metrics != "esa-adb" && metrics != "all")
+    throw UsageError("evaluate: --metrics must be hundman, esa-adb or all, not " + metrics);
   int status = 0;
   comm.run_phase([&] {
-    if (comm.is_root()) status = jobs::evaluate(o, stdout);
+    if (!comm.is_root()) return;
+    if (metrics != "esa-adb") status = jobs::evaluate(o, stdout);
+    if (metrics == "hundman" || status != 0) return;
+    jobs::EvaluateOptions esa = o;
+    if (metrics == "all") esa.output.clear();  // evaluation_esa.csv beside the detections
+    status = jobs::evaluate_esa(esa, select, stdout);
   });
   return status;
+}
+
+// `telemine labels list|add|import|export|remove`: curation of a mission's labelled events.
+int cmd_labels(const Comm& comm, const std::vector<std::string>& args) {
+  namespace L = jobs::labels;
+  L::Options o;
+  std::string action, from, to, start, end;
+  po::options_description desc("labels options");
+  desc.add_options()
+      ("action", po::value(&action)->required(), "list, add, import, export or remove")
+      ("archive", po::value(&o.archive)->required(), "archive folder")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("param", po::value(&o.filter.param), "list/export: only this parameter; add: the event's parameter")
+      ("kind", po::value(&o.filter.kind), "list/export: only this kind; add: the event's kind (anomaly, rare-nominal, gap, command, ...)")
+      ("class", po::value(&o.filter.cls), "list/export: only this class; add: the event's class")
+      ("category", po::value(&o.filter.category), "list/export: only this category; add: its ESA-ADB category")
+      ("id", po::value(&o.filter.id), "remove: the id to remove; add: the id (default: the next free id_N); list: only this id")
+      ("from", po::value(&from), "list/export: events ending after this time")
+      ("to", po::value(&to), "list/export: events starting before this time")
+      ("start", po::value(&start), "add: start time")
+      ("end", po::value(&end), "add: end time")
+      ("subclass", po::value(&o.event.subclass), "add: ESA-ADB subclass")
+      ("dimensionality", po::value(&o.event.dimensionality), "add: Univariate or Multivariate")
+      ("locality", po::value(&o.event.locality), "add: Local or Global")
+      ("length", po::value(&o.event.length), "add: Point or Subsequence")
+      ("text", po::value(&o.event.text), "add: free text")
+      ("input", po::value(&o.input), "import: CSV id,param,start,end,kind,class,subclass,category,dimensionality,locality,length,text")
+      ("replace", "import: drop the mission's labelled events first")
+      ("output", po::value(&o.output), "export: the CSV (default: standard output)")
+      ("format", po::value(&o.format)->default_value("table"), "list: table or csv");
+  po::positional_options_description pos;
+  pos.add("action", 1);
+  po::variables_map vm;
+  if (!parse("labels", "list|add|import|export|remove --archive A --mission M [...]", desc, args, vm, &pos)) return 0;
+  static const std::map<std::string, L::Action> actions = {{"list", L::Action::list}, {"add", L::Action::add},
+      {"import", L::Action::import}, {"export", L::Action::export_}, {"remove", L::Action::remove}};
+  const auto it = actions.find(action);
+  if (it == actions.end()) throw UsageError("labels: unknown action '" + action + "' (list, add, import, export, remove)");
+  o.action = it->second;
+  if (!from.empty()) o.filter.from = parse_time(from);
+  if (!to.empty()) o.filter.to = parse_time(to);
+  o.replace = vm.count("replace") > 0;
+  if (o.action == L::Action::add) {
+    if (start.empty() || end.empty()) throw UsageError("labels add: --start and --end are required");
+    o.event.start = parse_time(start);
+    o.event.end = parse_time(end);
+    o.event.param = o.filter.param;
+    o.event.kind = o.filter.kind;
+    o.event.cls = o.filter.cls;
+    o.event.category = o.filter.category;
+    o.event.id = o.filter.id;
+  }
+  if (o.action == L::Action::import && o.input.empty()) throw UsageError("labels import: --input is required");
+  int status = 0;
+  comm.run_phase([&] {
+    if (comm.is_root()) status = L::run(o, stdout);
+  });
+  return status;
+}
+
+// `telemine dataset export`: a benchmark dataset in ESA-ADB's layout, cut from the archive.
+int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
+  jobs::dataset::ExportOptions o;
+  std::string action, grid, split, format;
+  po::options_description desc("dataset options");
+  desc.add_options()
+      ("action", po::value(&action)->required(), "export")
+      ("archive", po::value(&o.archive)->required(), "archive folder")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("params", po::value(&o.params)->multitoken(), "channels (default: every parameter)")
+      ("targets", po::value(&o.targets)->multitoken(), "channels with an is_anomaly column (default: all)")
+      ("grid", po::value(&grid)->default_value("30s"), "time between rows")
+      ("split", po::value(&split)->required(), "NAME:FROM..TO[,NAME:FROM..TO...], e.g. train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-03")
+      ("format", po::value(&format)->default_value("esa-adb"), "esa-adb, or telemanom (splits train and test)")
+      ("output", po::value(&o.output)->required(), "the dataset folder (must not exist)")
+      ("anonymise", "publish channels as channel_1, channel_2, ...")
+      ("drop-rare-nominal", "leave rare nominal events out of the labels");
+  po::positional_options_description pos;
+  pos.add("action", 1);
+  po::variables_map vm;
+  if (!parse("dataset", "export --archive A --mission M --split train:..,test:.. --output D [--grid 30s] [--params P...]", desc, args, vm, &pos))
+    return 0;
+  if (action != "export") throw UsageError("dataset: unknown action '" + action + "' (export)");
+  if (format != "esa-adb" && format != "telemanom")
+    throw UsageError("dataset export: --format must be esa-adb or telemanom, not " + format);
+  o.format = format;
+  o.grid = parse_duration(grid);
+  o.splits = jobs::dataset::parse_splits(split);
+  o.anonymise = vm.count("anonymise") > 0;
+  o.drop_rare_nominal = vm.count("drop-rare-nominal") > 0;
+  o.command = "telemine dataset";
+  for (const auto& a : args) o.command += " " + a;
+  jobs::dataset::export_esa_adb(o, comm);
+  if (comm.is_root()) std::printf("dataset: %s\n", o.output.c_str());
+  return 0;
 }
 
 int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
@@ -362,6 +473,8 @@ const std::vector<Command>& commands() {
       {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
+      {"dataset", "export a benchmark dataset in ESA-ADB's layout (channels, labels, types, splits, Croissant metadata, checksums)", cmd_dataset},
+      {"labels", "list, add, import, export or remove a mission's labelled events (ESA-ADB's ids and types)", cmd_labels},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
       {"plot", "an SVG of parameters over a range, M4-decimated, with events and detections", cmd_plot},

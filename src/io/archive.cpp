@@ -101,6 +101,18 @@ void check_same_length(std::size_t n, std::size_t m, const fs::path& file, std::
 
 }  // namespace
 
+namespace {
+// The event columns that ESA-ADB's labels add (id and anomaly_types.csv), optional on reading.
+constexpr std::pair<const char*, std::string Event::*> kEventTypeFields[] = {
+    {"id", &Event::id},
+    {"subclass", &Event::subclass},
+    {"category", &Event::category},
+    {"dimensionality", &Event::dimensionality},
+    {"locality", &Event::locality},
+    {"length", &Event::length},
+};
+}  // namespace
+
 Catalog read_catalog(const fs::path& file) {
   h5::Hid f = h5::open_file(file);
   if (!h5::has_attribute(f, "format") || h5::read_string_attribute(f, "format", file) != kCatalogFormat)
@@ -159,6 +171,13 @@ Catalog read_catalog(const fs::path& file) {
     for (std::size_t i = 0; i < kinds.size(); ++i)
       c.events[i] = {start[i], end[i], std::move(kinds[i]), std::move(params[i]), std::move(classes[i]),
                      std::move(texts[i])};
+    // The ESA-ADB fields came later: a catalogue without them reads them as empty.
+    for (auto [name, field] : kEventTypeFields) {
+      if (!h5::exists(g, name)) continue;
+      auto col = h5::read_strings(g, name, file);
+      check_same_length(kinds.size(), col.size(), file, "events");
+      for (std::size_t i = 0; i < col.size(); ++i) c.events[i].*field = std::move(col[i]);
+    }
   }
   if (h5::exists(f, "attributes")) {
     h5::Hid g = h5::open_group(f, "attributes", file);
@@ -205,6 +224,8 @@ void write_catalog_content(const fs::path& file, const Catalog& c) {
     h5::write_column(g, "param", project(es, [](auto& e) { return e.param; }), file);
     h5::write_column(g, "class", project(es, [](auto& e) { return e.cls; }), file);
     h5::write_column(g, "text", project(es, [](auto& e) { return e.text; }), file);
+    for (auto [name, field] : kEventTypeFields)
+      h5::write_column(g, name, project(es, [field](auto& e) { return e.*field; }), file);
   }
   {
     h5::Hid g = h5::create_group(f, "attributes", file);

@@ -10,6 +10,7 @@
 #include "core/serialize.hpp"
 #include "io/csv.hpp"
 #include "io/telemanom.hpp"
+#include "io/esa_adb.hpp"
 
 namespace telemine::io {
 
@@ -19,7 +20,8 @@ InputFormat parse_input_format(std::string_view text) {
   if (text == "csv-long") return InputFormat::csv_long;
   if (text == "csv-wide") return InputFormat::csv_wide;
   if (text == "telemanom") return InputFormat::telemanom;
-  throw UsageError("unknown input format '" + std::string(text) + "' (known: csv-long, csv-wide, telemanom)");
+  if (text == "esa-adb") return InputFormat::esa_adb;
+  throw UsageError("unknown input format '" + std::string(text) + "' (known: csv-long, csv-wide, telemanom, esa-adb)");
 }
 
 namespace {
@@ -49,6 +51,9 @@ std::vector<Unit> list_units(const IngestOptions& o, std::vector<TelemanomLabel>
           if (fs::exists(in / split / (chan + ".npy"))) u.bytes += fs::file_size(in / split / (chan + ".npy"));
         units.push_back(std::move(u));
       }
+    } else if (o.format == InputFormat::esa_adb) {  // one folder, one unit: ESA-ADB's layout (io/esa_adb.hpp)
+      if (!fs::is_directory(in)) throw UsageError("ingest: esa-adb input " + in.string() + " is not a folder");
+      units.push_back({in, "", 0});
     } else if (fs::is_directory(in)) {
       std::vector<fs::path> files;
       for (const auto& e : fs::directory_iterator(in))
@@ -84,6 +89,7 @@ IngestBatch read_unit(const IngestOptions& o, const Unit& u, const std::vector<T
     case InputFormat::csv_long: return read_csv_long(u.path);
     case InputFormat::csv_wide: return read_csv_wide(u.path);
     case InputFormat::telemanom: return read_telemanom_channel(u.path, u.channel, o.period, labels);
+    case InputFormat::esa_adb: return read_esa_adb(u.path);
   }
   throw InternalError("unknown input format");
 }
@@ -103,7 +109,7 @@ IngestReport ingest(const IngestOptions& o, const Comm& comm) {
   const int size = comm.size();
   // Readers that know their parameters' metadata (telemanom) declare them; for CSV, only
   // parameters new to the mission are declared, so re-ingesting never blanks existing metadata.
-  const bool authoritative = o.format == InputFormat::telemanom;
+  const bool authoritative = o.format == InputFormat::telemanom || o.format == InputFormat::esa_adb;
 
   // Phase 1: read this rank's units and cut their samples by owning rank (slice index mod size).
   std::vector<ByteWriter> outbox(static_cast<std::size_t>(size));

@@ -26,7 +26,7 @@ struct IngestBatch {
   std::int64_t rows = 0;          ///< input rows read (for the report)
 };
 
-enum class InputFormat { csv_long, csv_wide, telemanom };
+enum class InputFormat { csv_long, csv_wide, telemanom, esa_adb };
 /// Throws UsageError listing the known formats.
 InputFormat parse_input_format(std::string_view text);
 
@@ -34,7 +34,7 @@ struct IngestOptions {
   std::filesystem::path archive;
   std::string mission;
   InputFormat format = InputFormat::csv_long;
-  std::vector<std::filesystem::path> inputs;  ///< files, or folders (csv: *.csv inside; telemanom: the folder)
+  std::vector<std::filesystem::path> inputs;  ///< files, or folders (csv: *.csv inside; telemanom, esa-adb: the folder)
   DurationNs period = kMinute;                ///< telemanom: time between rows
   DurationNs slice = kDay;                    ///< for a new mission
   bool progress = true;

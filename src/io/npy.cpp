@@ -136,6 +136,23 @@ NpyArray read_npy(const fs::path& file) {
   return a;
 }
 
+std::string npy_bytes(const std::vector<std::int64_t>& shape, const std::vector<double>& data) {
+  std::string dims;
+  for (auto d : shape) dims += std::to_string(d) + ", ";
+  if (shape.size() > 1) dims.resize(dims.size() - 2);
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
+  const std::size_t total = 10 + header.size() + 1;  // data on a 64-byte boundary, as numpy writes
+  header.append((64 - total % 64) % 64, ' ');
+  header.push_back('\n');
+  const auto len = static_cast<std::uint16_t>(header.size());
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out += static_cast<char>(len & 0xff);
+  out += static_cast<char>(len >> 8);
+  out += header;
+  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double));
+  return out;
+}
+
 void write_npy(const fs::path& file, const std::vector<std::int64_t>& shape, const std::vector<double>& data) {
   std::string dims;
   for (auto d : shape) dims += std::to_string(d) + ", ";

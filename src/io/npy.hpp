@@ -25,6 +25,10 @@ struct NpyArray {
 /// order, a malformed header, or a file shorter or longer than the header says.
 NpyArray read_npy(const std::filesystem::path& file);
 
+/// The bytes of a C-order little-endian float64 .npy version 1.0 file (for outputs that are
+/// checksummed before they are written).
+std::string npy_bytes(const std::vector<std::int64_t>& shape, const std::vector<double>& data);
+
 /// Writes a C-order little-endian float64 array as .npy version 1.0 (tests and tools).
 void write_npy(const std::filesystem::path& file, const std::vector<std::int64_t>& shape,
                const std::vector<double>& data);

@@ -25,6 +25,7 @@ void put_event(ByteWriter& w, const Event& e) {
   w.put(e.param);
   w.put(e.cls);
   w.put(e.text);
+  for (const auto* f : {&e.id, &e.subclass, &e.category, &e.dimensionality, &e.locality, &e.length}) w.put(*f);
 }
 Event get_event(ByteReader& r) {
   Event e;
@@ -34,6 +35,7 @@ Event get_event(ByteReader& r) {
   e.param = r.get_string();
   e.cls = r.get_string();
   e.text = r.get_string();
+  for (auto* f : {&e.id, &e.subclass, &e.category, &e.dimensionality, &e.locality, &e.length}) *f = r.get_string();
   return e;
 }
 void put_partition(ByteWriter& w, const PartitionInfo& p) {

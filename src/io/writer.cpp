@@ -38,8 +38,8 @@ struct PendingSlice {
 };
 
 bool event_less(const Event& a, const Event& b) {
-  return std::tie(a.start, a.end, a.param, a.kind, a.cls, a.text) <
-         std::tie(b.start, b.end, b.param, b.kind, b.cls, b.text);
+  return std::tie(a.start, a.end, a.param, a.kind, a.cls, a.text, a.id) <
+         std::tie(b.start, b.end, b.param, b.kind, b.cls, b.text, b.id);
 }
 
 // Merges new samples into old ones: the new sample wins at an equal time.

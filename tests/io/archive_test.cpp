@@ -1,6 +1,7 @@
 #include "io/archive.hpp"
 
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <cmath>
 
@@ -142,4 +143,32 @@ TEST(SortAndDedupe, LastOneWinsAndOrderIsStable) {
   std::vector<TimeNs> sorted = {1, 2};
   std::vector<double> sv = {1, 2};
   EXPECT_EQ(sort_and_dedupe(sorted, sv), 0);
+}
+
+TEST(Catalog, EsaAdbEventFieldsRoundTripAndOlderCataloguesReadThemEmpty) {
+  TempDir dir;
+  Catalog c;
+  c.mission = "ESA";
+  c.params = {{"channel_1", "", "", "subsystem_1", ParamKind::numeric}};
+  Event e{10, 20, "anomaly", "channel_1", "Anomaly", "first"};
+  e.id = "id_1";
+  e.subclass = "Spike";
+  e.category = "Anomaly";
+  e.dimensionality = "Multivariate";
+  e.locality = "Local";
+  e.length = "Subsequence";
+  c.events = {e};
+  write_catalog(dir / "catalog.h5", c);
+  EXPECT_EQ(read_catalog(dir / "catalog.h5").events, c.events);
+  // A catalogue written before the fields existed: the columns are missing.
+  {
+    const hid_t f = H5Fopen((dir / "catalog.h5").c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    for (const char* name : {"id", "subclass", "category", "dimensionality", "locality", "length"})
+      ASSERT_GE(H5Ldelete(f, (std::string("events/") + name).c_str(), H5P_DEFAULT), 0);
+    H5Fclose(f);
+  }
+  const auto old = read_catalog(dir / "catalog.h5").events;
+  ASSERT_EQ(old.size(), 1u);
+  EXPECT_EQ(old[0].text, "first");
+  EXPECT_TRUE(old[0].id.empty() && old[0].category.empty() && old[0].length.empty());
 }

@@ -76,7 +76,7 @@ TEST(Job, ErrorsNameTheFileLineAndKey) {
   EXPECT_EQ(with("kind = stats\njust words\n"), file + ":2: expected 'key = value', got 'just words'");
   EXPECT_EQ(with("kind = stats\nkind = stats\n"), file + ":2: key 'kind' given twice (first at line 1)");
   EXPECT_EQ(with("kind = histogram\narchive=a\nmission=M\noutput=o\n"),
-            file + ":1: key 'kind': unknown job kind 'histogram' (known: campaign, dependency, novelty, stats)");
+            file + ":1: key 'kind': unknown job kind 'histogram' (known: campaign, dataset, dependency, novelty, stats)");
   EXPECT_EQ(with("kind = stats\narchive=a\nmission=M\n"), file + ": missing key 'output'");
   EXPECT_NE(with("kind = stats\narchive=a\nmission=M\noutput=o\nfrom = yesterday\n").find(file + ":5: key 'from': invalid time"),
             std::string::npos);

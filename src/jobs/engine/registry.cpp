@@ -13,11 +13,12 @@ const KindSpec& stats_kind();
 const KindSpec& dependency_kind();
 const KindSpec& novelty_kind();
 const KindSpec& campaign_kind();
+const KindSpec& dataset_kind();
 
 const std::vector<const KindSpec*>& kinds() {
   static const std::vector<const KindSpec*> all = [] {
     // One line per kind.
-    std::vector<const KindSpec*> k = {&stats_kind(), &dependency_kind(), &novelty_kind(), &campaign_kind()};
+    std::vector<const KindSpec*> k = {&stats_kind(), &dependency_kind(), &novelty_kind(), &campaign_kind(), &dataset_kind()};
     std::sort(k.begin(), k.end(), [](const KindSpec* a, const KindSpec* b) { return a->name < b->name; });
     return k;
   }();
