@@ -88,10 +88,32 @@ class MissionLock {
   ~MissionLock() {
     if (fd_ >= 0) ::close(fd_);
   }
+  bool held() const noexcept { return fd_ >= 0; }
 
  private:
   int fd_ = -1;
 };
+
+// Removes a mission folder that has no catalogue (a first ingest that failed): its lock, any
+// temporary (every rank has stopped writing once the failure was agreed) and the empty
+// year/month folders. Keeps the folder when anything else is in it. Never throws.
+void remove_unborn_mission(const fs::path& dir) noexcept {
+  std::error_code ec;
+  if (fs::exists(dir / "catalog.h5", ec)) return;
+  std::vector<fs::path> files, folders;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const bool folder = it->is_directory(ec);
+    const std::string name = it->path().filename();
+    if (folder) folders.push_back(it->path());
+    else if (name == ".lock" || temporary_owner(name)) files.push_back(it->path());
+    else return;  // something that is not ours
+  }
+  if (ec) return;
+  for (const auto& f : files) fs::remove(f, ec);
+  std::sort(folders.rbegin(), folders.rend());  // children before their parents
+  for (const auto& f : folders) fs::remove(f, ec);
+  fs::remove(dir, ec);
+}
 
 }  // namespace
 
@@ -115,6 +137,8 @@ class MissionWriter::Impl {
     for (const auto& p : pending)
       if (!p.tmp.empty()) remove_quietly(p.tmp);
     if (!catalog_tmp.empty()) remove_quietly(catalog_tmp);
+    // A failed first ingest leaves no mission behind: not even its folder and lock.
+    if (is_new && comm != nullptr && comm->is_root() && lock.held()) remove_unborn_mission(dir);
   }
 };
 
@@ -140,6 +164,9 @@ MissionWriter MissionWriter::open(const fs::path& archive, std::string mission, 
     if (comm.is_root()) {
       make_directories(impl->dir);
       impl->lock = MissionLock(impl->dir / ".lock");
+      // Holding the lock, no other writer is at work here: temporaries of dead processes
+      // (a writer killed with kill -9) are garbage.
+      remove_stale_temporaries(impl->dir);
     }
   });
   comm.run_phase([&] {
