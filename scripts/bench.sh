@@ -155,3 +155,7 @@ if [ -f "$SMAP" ]; then
   rm -rf "$D/selection"
   TELEMINE="$B/telemine" scripts/select_novelty.sh "$D/smap-src/smap" "$D/selection" "1 2 3 4 5 6"
 fi
+
+echo
+echo "== portable build (x86-64-v2) with and without the AVX2 clones, against -march=native (bench/dispatch.sh)"
+bench/dispatch.sh 3

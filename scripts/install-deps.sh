@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -410,6 +410,8 @@ Series Archive::read(const Catalog& catalog, std::string_view param, TimeNs from
   return out;
 }
 
+void close_hdf5() noexcept { h5::close_library(); }
+
 std::int64_t sort_and_dedupe(std::vector<TimeNs>& time, std::vector<double>& value) {
   const std::size_t n = time.size();
   if (std::is_sorted(time.begin(), time.end(), std::less_equal<>())) return 0;  // already strictly increasing

@@ -40,6 +40,20 @@ void init() {
   });
 }
 
+void close_library() noexcept {
+  if (H5open() < 0) return;
+  // A file whose close failed (a full disk) stays in HDF5's tables; HDF5 would close it again in
+  // MPI_Finalize (its hook on MPI_COMM_SELF), after MPI-IO is gone, and crash there. Closed
+  // here, while MPI still works, a second failure is only a failure.
+  const ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
+  if (n > 0) {
+    std::vector<hid_t> ids(static_cast<std::size_t>(n));
+    const ssize_t got = H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, ids.size(), ids.data());
+    for (ssize_t i = 0; i < got; ++i) Hid(ids[static_cast<std::size_t>(i)]).close();
+  }
+  H5close();
+}
+
 std::string error_message() {
   std::string innermost;
   H5Ewalk2(

@@ -46,6 +46,9 @@ class Hid {
 /// Silences HDF5's automatic error printing, once per process.
 void init();
 
+/// Closes every HDF5 object still open and the library (io::close_hdf5).
+void close_library() noexcept;
+
 /// Throws IoError "<file>: <object>: <what>: <innermost HDF5 message>" when id < 0.
 hid_t check(hid_t id, const std::filesystem::path& file, std::string_view object, std::string_view what);
 void check_status(herr_t status, const std::filesystem::path& file, std::string_view object,

@@ -9,6 +9,7 @@
 #include "core/progress.hpp"
 #include "core/serialize.hpp"
 #include "io/csv.hpp"
+#include "io/mission_writer.hpp"
 #include "io/telemanom.hpp"
 
 namespace telemine::io {

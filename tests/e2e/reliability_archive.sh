@@ -13,23 +13,17 @@ A="$WORK/archive"
 tm ingest --archive "$A" --mission M --format csv-long --input "$WORK/in.csv" --quiet > /dev/null
 
 # Flip bytes in the string references of the catalogue: never a crash, at 1 and 2 ranks.
-offsets=$(python3 - "$A/M/catalog.h5" <<'PY'
-import h5py, sys
-f = h5py.File(sys.argv[1], "r")
-out = []
-for g in ("parameters", "partitions", "events"):
-    for name, ds in f[g].items():
-        if h5py.check_string_dtype(ds.dtype) and ds.shape[0] > 0 and ds.id.get_offset() is not None:
-            off = ds.id.get_offset()
-            out += [off + 4, off + 5, off + 12]  # the heap address and the object index of the first string
-print(" ".join(map(str, out)))
-PY
-)
+# Where each variable-length string dataset's references start (h5dump prints the storage
+# offset of contiguous datasets); flip the heap address and the object index of the first one.
+offsets=$(h5dump -p -H "$A/M/catalog.h5" | awk '
+  /DATASET "/ { vlen = 0 }
+  /STRSIZE H5T_VARIABLE/ { vlen = 1 }
+  /OFFSET [0-9]+/ && vlen && $2 != "18446744073709551615" { print $2 + 4, $2 + 5, $2 + 12 }')
 [ -n "$offsets" ] || fail "no string references found"
 n=0
 for off in $offsets; do
   cp -r "$A" "$WORK/flip"
-  python3 -c "
+  /usr/bin/python3 -c "
 import sys; p, o = sys.argv[1], int(sys.argv[2])
 b = bytearray(open(p, 'rb').read()); b[o] ^= 0xff; open(p, 'wb').write(b)" "$WORK/flip/M/catalog.h5" "$off"
   for np in 1 2; do
@@ -84,3 +78,16 @@ for run in 1 2 3 4; do
   [ ! -e "$D/a/M" ] || fail "full disk, run $run: a failed first ingest left $(find "$D/a/M" | head -3)"
 done
 pass "full disk ($how) under mpirun -np 2: exit 1, the error, no crash, 4 runs of 4"
+
+# The same with a job's output folder on the full disk (stats.h5 written with MPI-IO).
+mp 2 generate --archive "$WORK/gen" --missions 1 --params 40 --days 3 --rate 10s --seed 3 --quiet > /dev/null
+rm -rf "${D:?}"/*
+for run in 1 2 3 4; do
+  rc=0
+  err=$(bash -c "$limit exec timeout 120 '$MPIEXEC' --bind-to none -np 2 '$TELEMINE' stats --archive '$WORK/gen' \
+    --mission SYN1 --bucket 1min --output '$D/out$run' --quiet" 2>&1) || rc=$?
+  [ "$rc" -eq 1 ] || fail "full output disk, run $run: exit $rc -- $err"
+  grep -q "disk full\|No space left on device\|File too large" <<<"$err" || fail "full output disk, run $run: $err"
+  ! grep -qi "segmentation\|signal\|core dumped" <<<"$err" || fail "full output disk, run $run: a rank crashed -- $err"
+done
+pass "full output disk ($how) under mpirun -np 2: exit 1, the error, no crash, 4 runs of 4"

@@ -44,7 +44,7 @@ pass "a 5 MB bad line is cut to $(wc -c <<<"$err") bytes"
 unchanged "a long line"
 
 # telemanom: infinity in .npy, labels for an unknown channel, a channel without its train file.
-python3 - "$WORK/tm" <<'PY'
+/usr/bin/python3 - "$WORK/tm" <<'PY'
 import numpy as np, os, sys
 d = sys.argv[1]
 for s in ("train", "test"):
@@ -55,7 +55,7 @@ with open(f"{d}/labeled_anomalies.csv", "w") as f:
 PY
 tm ingest --archive "$WORK/tm_ok" --mission T --format telemanom --input "$WORK/tm" --quiet > /dev/null
 cp -r "$WORK/tm" "$WORK/tm_inf"
-python3 -c "import numpy as np; np.save('$WORK/tm_inf/test/A-1.npy', np.array([[0.5, 0.0], [float('inf'), 1.0]]))"
+/usr/bin/python3 -c "import numpy as np; np.save('$WORK/tm_inf/test/A-1.npy', np.array([[0.5, 0.0], [float('inf'), 1.0]]))"
 ingest_fails "tm_inf/test/A-1.npy: row 1, column 0: infinite value not allowed" "$WORK/tm_inf" telemanom
 cp -r "$WORK/tm" "$WORK/tm_label"
 echo 'Z-9,SMAP,"[[0, 1]]",[point],2' >> "$WORK/tm_label/labeled_anomalies.csv"

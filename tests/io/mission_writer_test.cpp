@@ -1,3 +1,5 @@
+#include "io/mission_writer.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/wait.h>

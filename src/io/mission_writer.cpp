@@ -1,12 +1,6 @@
-// MissionWriter: the one path by which samples enter the archive.
-//
-// Protocol, so that a failure anywhere leaves the archive as it was:
-//   1. every rank writes its slices to temporary files (merged with what the archive has) and
-//      fsyncs them; identical content is detected by checksum and left alone;
-//   2. the ranks agree that all succeeded; rank 0 builds the new catalogue and writes it to a
-//      temporary file (a full disk fails here, before anything is renamed);
-//   3. the ranks agree again, rename their partitions into place, and agree once more;
-//   4. rank 0 renames the catalogue into place last.
+// MissionWriter; the protocol is described in io/mission_writer.hpp.
+#include "io/mission_writer.hpp"
+
 #include <sys/file.h>
 #include <fcntl.h>
 #include <unistd.h>
