@@ -318,6 +318,5 @@ int main(int argc, char** argv) {
     }
     std::fflush(stdout);
   }
-  io::close_hdf5();  // before MPI_Finalize: see io/archive.hpp
   return code;
 }

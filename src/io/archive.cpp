@@ -229,7 +229,7 @@ void write_catalog_content(const fs::path& file, const Catalog& c) {
     h5::Hid g = h5::create_group(f, "attributes", file);
     for (const auto& [k, v] : c.attributes) h5::write_attribute(g, k, v, file);
   }
-  if (!f.close()) throw IoError(file.string() + ": cannot write catalogue (disk full?)");
+  h5::save_file(f, file);
 }
 
 }  // namespace
@@ -268,7 +268,7 @@ void write_partition_file(const fs::path& file, const std::map<std::string, Seri
     h5::write_column(g, "value", std::span<const double>(s.value), h5_layout, file);
   }
   params.close();
-  if (!f.close()) throw IoError(file.string() + ": cannot write partition (disk full?)");
+  h5::save_file(f, file);
 }
 
 namespace {
@@ -409,8 +409,6 @@ Series Archive::read(const Catalog& catalog, std::string_view param, TimeNs from
   }
   return out;
 }
-
-void close_hdf5() noexcept { h5::close_library(); }
 
 std::int64_t sort_and_dedupe(std::vector<TimeNs>& time, std::vector<double>& value) {
   const std::size_t n = time.size();

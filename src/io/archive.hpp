@@ -29,11 +29,13 @@ std::string_view to_string(ParamKind kind) noexcept;
 /// Throws UsageError for anything but "numeric" / "state".
 ParamKind parse_param_kind(std::string_view text);
 
+// Members after the first have default initializers, so that `{"NAME"}` leaves them empty
+// without a -Wmissing-field-initializers warning.
 struct ParamInfo {
   std::string name;
-  std::string unit;
-  std::string description;
-  std::string subsystem;
+  std::string unit{};
+  std::string description{};
+  std::string subsystem{};
   ParamKind kind = ParamKind::numeric;
   friend bool operator==(const ParamInfo&, const ParamInfo&) = default;
 };
@@ -166,11 +168,6 @@ void write_partition_file(const std::filesystem::path& file,
 std::string file_checksum(const std::filesystem::path& file);
 /// The same checksum of bytes in memory.
 std::string bytes_checksum(std::string_view bytes);
-
-/// Closes every HDF5 file and object still open, and the HDF5 library. Called by main before
-/// MPI_Finalize, so that nothing HDF5 holds after an error (a file whose close failed on a
-/// full disk) is closed inside MPI_Finalize, where it crashed. Never throws.
-void close_hdf5() noexcept;
 
 /// Sorts (time, value) pairs by time and resolves duplicate times: the last one given wins.
 /// Returns the number of samples dropped as duplicates. Stable: used by every reader.

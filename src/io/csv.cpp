@@ -25,11 +25,7 @@ std::string_view trim(std::string_view s) {
 }
 
 // Input text as shown in a message: quoted, control characters escaped, cut after 200 bytes.
-std::string shown(std::string_view text) {
-  std::string out(1, '\'');  // not "'" + ...: GCC 12 warns falsely (-Wrestrict, PR 105329)
-  out.append(excerpt(text)).push_back('\'');
-  return out;
-}
+std::string shown(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
 // A time is ISO-8601 or an integer number of ns; either must lie in the supported range
 // (core/time.hpp), so that nothing downstream overflows near the ends of int64.

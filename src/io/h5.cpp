@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <mutex>
 
@@ -38,20 +40,6 @@ void init() {
     H5open();
     H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   });
-}
-
-void close_library() noexcept {
-  if (H5open() < 0) return;
-  // A file whose close failed (a full disk) stays in HDF5's tables; HDF5 would close it again in
-  // MPI_Finalize (its hook on MPI_COMM_SELF), after MPI-IO is gone, and crash there. Closed
-  // here, while MPI still works, a second failure is only a failure.
-  const ssize_t n = H5Fget_obj_count(H5F_OBJ_ALL, H5F_OBJ_ALL);
-  if (n > 0) {
-    std::vector<hid_t> ids(static_cast<std::size_t>(n));
-    const ssize_t got = H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, ids.size(), ids.data());
-    for (ssize_t i = 0; i < got; ++i) Hid(ids[static_cast<std::size_t>(i)]).close();
-  }
-  H5close();
 }
 
 std::string error_message() {
@@ -103,8 +91,35 @@ Hid group_create_plist() {
 
 Hid create_file(const std::filesystem::path& file) {
   init();
-  return Hid(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), file, "",
-                   "cannot create HDF5 file"));
+  // In memory (the core driver, no backing store): save_file writes the image. HDF5 then never
+  // meets a full disk itself; when it did, the file stayed half-closed in its tables and the
+  // process crashed closing it again at exit (in MPI_Finalize under mpirun).
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS));
+  check_status(H5Pset_fapl_core(fapl, std::size_t{1} << 20, false), file, "", "cannot set up an in-memory file");
+  return Hid(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), file, "", "cannot create HDF5 file"));
+}
+
+void save_file(Hid& f, const std::filesystem::path& file) {
+  check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "", "cannot flush");
+  const ssize_t size = H5Fget_file_image(f, nullptr, 0);
+  if (size < 0) fail(file, "", "cannot get the file image");
+  std::string image(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(f, image.data(), image.size()) != size) fail(file, "", "cannot get the file image");
+  if (!f.close()) fail(file, "", "cannot close");
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw IoError(file.string() + ": cannot write (disk full?): " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw IoError(file.string() + ": cannot write (disk full?): " + std::strerror(errno));
 }
 
 Hid open_file(const std::filesystem::path& file, bool write) {

@@ -147,7 +147,7 @@ void SquareMatrixFile::add(const std::string& name, std::span<const std::int64_t
 }
 
 void SquareMatrixFile::close() {
-  if (!impl_->f.close()) throw IoError(impl_->file.string() + ": cannot close (disk full?)");
+  h5::save_file(impl_->f, impl_->file);
 }
 
 }  // namespace telemine::io
