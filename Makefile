@@ -1,9 +1,15 @@
 # telemine: the two commands a user needs on a fresh Debian 12 machine.
 #   make demo   install what is missing, build, generate an archive and run every analysis on it
 #   make test   install what is missing, build and run every test through ctest
-.PHONY: all deps build test demo bench clean
+#   make bench  the benchmarks, built for this machine's CPU (-march=native) in build-bench
+#   make fuzz   every fuzz target for FUZZ_SECONDS (default 600) each
+.PHONY: all deps build test demo bench fuzz clean
 
 BUILD ?= build
+# Benchmarks measure this machine at its best: their own build, tuned for its CPU. The default
+# build stays portable (x86-64-v2), so that its binary runs on every node of a cluster.
+BENCH_BUILD ?= build-bench
+FUZZ_SECONDS ?= 600
 NP ?= 2
 # Two cores here: more parallel compile jobs only thrash memory.
 JOBS ?= 2
@@ -30,8 +36,16 @@ test: build
 demo: build
 	@scripts/demo.sh $(BUILD) $(NP)
 
-bench: build
-	@scripts/bench.sh $(BUILD)
+$(BENCH_BUILD)/build.ninja:
+	cmake -S . -B $(BENCH_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTELEMINE_NATIVE=ON -DTELEMINE_TESTS=OFF
+
+bench: deps $(BENCH_BUILD)/build.ninja
+	cmake --build $(BENCH_BUILD) -j $(JOBS)
+	@scripts/bench.sh $(BENCH_BUILD)
+
+# The fuzz targets are built with the tests (a clang configuration in $(BUILD)/fuzz).
+fuzz: build
+	tests/fuzz/run.sh $(BUILD)/fuzz $(FUZZ_SECONDS) fuzz-findings
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BENCH_BUILD)

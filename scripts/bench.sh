@@ -166,3 +166,5 @@ echo "== products: index 100,000 product folders, searches over them (bench/prod
 echo "== archive fixity: telemine verify at 1 and 2 ranks vs sha256sum and xxhsum, 2 GB archive"
 "${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/fixity-2g" 100 15 > /dev/null
 bench/products_fixity.sh "$B" "$D/fixity-2g"
+echo "== portable build (x86-64-v2) with and without the AVX2 clones, against -march=native (bench/dispatch.sh)"
+bench/dispatch.sh 3

@@ -14,6 +14,7 @@ packages=(
   libcpp-httplib-dev nlohmann-json3-dev  # telemine serve; reading product.json
   chromium apache2-utils                 # the page's browser test (playwright-core); ab for bench/serve
   libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
+  clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
 )
 missing=()
 for p in "${packages[@]}"; do

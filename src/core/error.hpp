@@ -2,8 +2,10 @@
 /// \file Typed errors. Every failure a user can cause is one of these, with a message that says
 /// what was wrong, where (file, line, key, object) and, where it helps, what to do.
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace telemine {
 
@@ -55,5 +57,10 @@ class RemoteError : public Error {
  private:
   int code_;
 };
+
+/// Text from the input as it is safe to show in a message: control characters escaped (`\t`,
+/// `\0`, `\x1f`), and cut after `max` bytes with `...` and the full length, so that a 5 MB
+/// bad line or a name of 100,000 characters does not flood the terminal.
+std::string excerpt(std::string_view text, std::size_t max = 200);
 
 }  // namespace telemine

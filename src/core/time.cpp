@@ -55,24 +55,25 @@ unsigned days_in_month(int y, unsigned m) noexcept {
 
 }  // namespace
 
-bool try_parse_time(std::string_view text, TimeNs& out) noexcept {
+TimeParse parse_time_status(std::string_view text, TimeNs& out) noexcept {
+  constexpr TimeParse kMalformed = TimeParse::malformed;
   const char* p = text.data();
   const char* end = p + text.size();
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!digits(p, end, 4, year) || p == end || *p++ != '-' || !digits(p, end, 2, month) ||
       p == end || *p++ != '-' || !digits(p, end, 2, day))
-    return false;
+    return kMalformed;
   if (month < 1 || month > 12 || day < 1 || static_cast<unsigned>(day) > days_in_month(year, month))
-    return false;
+    return kMalformed;
   std::int64_t frac = 0;
   std::int64_t offset_s = 0;
   if (p != end) {
-    if (*p != 'T' && *p != 't' && *p != ' ') return false;
+    if (*p != 'T' && *p != 't' && *p != ' ') return kMalformed;
     ++p;
-    if (!digits(p, end, 2, hour) || p == end || *p++ != ':' || !digits(p, end, 2, minute)) return false;
+    if (!digits(p, end, 2, hour) || p == end || *p++ != ':' || !digits(p, end, 2, minute)) return kMalformed;
     if (p != end && *p == ':') {
       ++p;
-      if (!digits(p, end, 2, second)) return false;
+      if (!digits(p, end, 2, second)) return kMalformed;
       if (p != end && (*p == '.' || *p == ',')) {
         ++p;
         int n = 0;
@@ -81,34 +82,50 @@ bool try_parse_time(std::string_view text, TimeNs& out) noexcept {
           ++n;
           ++p;
         }
-        if (n == 0) return false;
+        if (n == 0) return kMalformed;
         for (int i = n; i < 9; ++i) frac *= 10;
       }
     }
-    if (hour > 23 || minute > 59 || second > 59) return false;
+    if (hour > 23 || minute > 59 || second > 59) return kMalformed;
     if (p != end) {
       if (*p == 'Z' || *p == 'z') {
         ++p;
       } else if (*p == '+' || *p == '-') {
         const int sign = *p++ == '-' ? -1 : 1;
         int oh = 0, om = 0;
-        if (!digits(p, end, 2, oh)) return false;
+        if (!digits(p, end, 2, oh)) return kMalformed;
         if (p != end && *p == ':') ++p;
-        if (!digits(p, end, 2, om) || oh > 23 || om > 59) return false;
+        if (!digits(p, end, 2, om) || oh > 23 || om > 59) return kMalformed;
         offset_s = sign * (oh * 3600 + om * 60);
       }
     }
   }
-  if (p != end) return false;
+  if (p != end) return kMalformed;
+  // Years beyond the range would overflow below; the offset can still move an edge time out.
+  if (year < 1678 || year > 2261) return TimeParse::out_of_range;
   const std::int64_t days = days_from_civil(year, month, day);
   const std::int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  out = secs * kSecond + frac;
-  return true;
+  const TimeNs t = secs * kSecond + frac;
+  if (!in_time_range(t)) return TimeParse::out_of_range;
+  out = t;
+  return TimeParse::ok;
 }
+
+bool try_parse_time(std::string_view text, TimeNs& out) noexcept {
+  return parse_time_status(text, out) == TimeParse::ok;
+}
+
+std::string time_range_message(std::string_view text) {
+  return "time '" + std::string(text) +
+         "' is outside the supported range 1678-01-01T00:00:00Z to 2261-12-31T23:59:59.999999999Z";
+}
+
 
 TimeNs parse_time(std::string_view text) {
   TimeNs t = 0;
-  if (!try_parse_time(text, t))
+  const TimeParse status = parse_time_status(text, t);
+  if (status == TimeParse::out_of_range) throw UsageError(time_range_message(text));
+  if (status != TimeParse::ok)
     throw UsageError("invalid time '" + std::string(text) +
                      "': expected ISO-8601 UTC such as 2026-03-01 or 2026-03-01T12:00:00.250Z");
   return t;

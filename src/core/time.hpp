@@ -20,15 +20,36 @@ inline constexpr DurationNs kMinute = 60 * kSecond;
 inline constexpr DurationNs kHour = 60 * kMinute;
 inline constexpr DurationNs kDay = 24 * kHour;
 
+/// Sentinels for "unbounded" (a read with no `from` / `to`); never a sample's time.
 inline constexpr TimeNs kTimeMin = INT64_MIN;
 inline constexpr TimeNs kTimeMax = INT64_MAX;
 
+/// The times telemine accepts from users and input files: 1678-01-01T00:00:00Z to
+/// 2261-12-31T23:59:59.999999999Z. int64 nanoseconds reach a little further (1677-09-21 to
+/// 2262-04-11); the margin of more than three months is what keeps slice, bin and window
+/// arithmetic near either end (`bucket_start(t) + slice`) from overflowing.
+inline constexpr TimeNs kTimeFirst = -9214560000LL * 1000000000LL;
+inline constexpr TimeNs kTimeLast = 9214646400LL * 1000000000LL - 1;
+
+/// True when t is within [kTimeFirst, kTimeLast].
+constexpr bool in_time_range(TimeNs t) noexcept { return t >= kTimeFirst && t <= kTimeLast; }
+
+/// Why a time did not parse.
+enum class TimeParse { ok, malformed, out_of_range };
+
 /// Parses ISO-8601 UTC: `2026-03-01`, `2026-03-01T12:00`, `2026-03-01T12:00:00.123456789Z`,
-/// a space instead of `T`, and `+hh:mm` / `-hh:mm` offsets. Throws UsageError naming the text.
+/// a space instead of `T`, and `+hh:mm` / `-hh:mm` offsets. A time outside [kTimeFirst,
+/// kTimeLast] is refused, never wrapped. Throws UsageError naming the text (and the range).
 TimeNs parse_time(std::string_view text);
 
 /// Like parse_time, but returns false instead of throwing (for hot parsing loops).
 bool try_parse_time(std::string_view text, TimeNs& out) noexcept;
+
+/// Like try_parse_time, and says whether a failure was the syntax or the range.
+TimeParse parse_time_status(std::string_view text, TimeNs& out) noexcept;
+
+/// The message for a time outside the supported range: "time 'TEXT' is outside ...".
+std::string time_range_message(std::string_view text);
 
 /// `2026-03-01T12:00:00Z`, with a fraction only when non-zero, in groups of 3 digits
 /// (`.250Z`, `.000001Z`, `.123456789Z`): exact to the nanosecond and parsed back identically.

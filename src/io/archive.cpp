@@ -31,7 +31,7 @@ ParamKind parse_param_kind(std::string_view text) {
 
 void validate_name(std::string_view what, std::string_view name) {
   auto bad = [&](std::string_view why) {
-    throw UsageError("invalid " + std::string(what) + " name '" + std::string(name) + "': " + std::string(why));
+    throw UsageError("invalid " + std::string(what) + " name '" + excerpt(name) + "': " + std::string(why));
   };
   if (name.empty()) bad("empty");
   if (name.size() > 255) bad("longer than 255 bytes");
@@ -95,6 +95,14 @@ auto project(const std::vector<Row>& rows, F f) {
   return out;
 }
 
+// A partition's file as the catalogue names it: a relative path that stays inside the mission.
+bool inside_mission(std::string_view file) {
+  if (file.empty() || file.front() == '/') return false;
+  for (const auto& part : fs::path(file))
+    if (part == ".." || part == ".") return false;
+  return true;
+}
+
 void check_same_length(std::size_t n, std::size_t m, const fs::path& file, std::string_view group) {
   if (n != m) throw IoError(file.string() + ": " + std::string(group) + ": columns of different lengths (corrupt catalogue)");
 }
@@ -124,7 +132,12 @@ Catalog read_catalog(const fs::path& file) {
   Catalog c;
   c.mission = h5::read_string_attribute(f, "mission", file);
   c.slice = h5::read_int_attribute(f, "slice_ns", file);
-  if (c.slice <= 0) throw IoError(file.string() + ": slice_ns must be positive");
+  if (c.slice <= 0 || kDay % c.slice != 0) throw IoError(file.string() + ": slice_ns must divide a day (corrupt catalogue)");
+  try {
+    validate_name("mission", c.mission);
+  } catch (const UsageError& e) {
+    throw IoError(file.string() + ": " + e.what() + " (corrupt catalogue)");
+  }
 
   {
     h5::Hid g = h5::open_group(f, "parameters", file);
@@ -152,9 +165,15 @@ Catalog read_catalog(const fs::path& file) {
     }
     check_same_length(files.size(), sums.size(), file, "partitions");
     c.partitions.resize(files.size());
-    for (std::size_t i = 0; i < files.size(); ++i)
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      // A damaged row could name a file outside the mission, or a slice whose arithmetic overflows.
+      if (!in_time_range(start[i]) || bucket_start(start[i], c.slice) != start[i] || end[i] != start[i] + c.slice ||
+          !inside_mission(files[i]))
+        throw IoError(file.string() + ": partitions: row " + std::to_string(i) + " ('" + excerpt(files[i]) +
+                      "') does not describe a slice of this mission (corrupt catalogue)");
       c.partitions[i] = {std::move(files[i]), start[i], end[i], first[i], last[i], samples[i], bytes[i],
                          std::move(sums[i])};
+    }
   }
   {
     h5::Hid g = h5::open_group(f, "events", file);
@@ -231,7 +250,7 @@ void write_catalog_content(const fs::path& file, const Catalog& c) {
     h5::Hid g = h5::create_group(f, "attributes", file);
     for (const auto& [k, v] : c.attributes) h5::write_attribute(g, k, v, file);
   }
-  if (!f.close()) throw IoError(file.string() + ": cannot write catalogue (disk full?)");
+  h5::save_file(f, file);
 }
 
 }  // namespace
@@ -270,7 +289,7 @@ void write_partition_file(const fs::path& file, const std::map<std::string, Seri
     h5::write_column(g, "value", std::span<const double>(s.value), h5_layout, file);
   }
   params.close();
-  if (!f.close()) throw IoError(file.string() + ": cannot write partition (disk full?)");
+  h5::save_file(f, file);
 }
 
 namespace {

@@ -1,76 +1,22 @@
 #include "io/csv.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstring>
 #include <limits>
 
 #include "core/error.hpp"
+#include "io/csv_reader.hpp"
+#include "io/csv_writer.hpp"
 
 namespace telemine::io {
 
-void append_number(std::string& line, double v) {
-  if (std::isnan(v)) {
-    line += "nan";
-    return;
-  }
-  char buf[32];
-  line.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
+void append_number(std::string& line, double v) { append_csv_number(line, v); }
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string read_file(const fs::path& file) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw IoError(file.string() + ": cannot open: " + std::strerror(errno));
-  struct stat st {};
-  ::fstat(fd, &st);
-  std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-  std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (n <= 0) {
-      ::close(fd);
-      throw IoError(file.string() + ": cannot read: " + std::strerror(errno));
-    }
-    got += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  return bytes;
-}
-
-// Walks a buffer line by line (LF or CRLF), counting lines from 1.
-class Lines {
- public:
-  explicit Lines(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
-  bool next(std::string_view& line) {
-    if (p_ >= end_) return false;
-    const char* nl = static_cast<const char*>(std::memchr(p_, '\n', static_cast<std::size_t>(end_ - p_)));
-    const char* e = nl ? nl : end_;
-    line = std::string_view(p_, static_cast<std::size_t>(e - p_));
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    p_ = nl ? nl + 1 : end_;
-    ++number_;
-    return true;
-  }
-  int number() const noexcept { return number_; }
-
- private:
-  const char* p_;
-  const char* end_;
-  int number_ = 0;
-};
-
-[[noreturn]] void bad(const fs::path& file, int line, const std::string& what) {
-  throw IoError(file.string() + ":" + std::to_string(line) + ": " + what);
-}
+[[noreturn]] void bad(const CsvReader& csv, const std::string& what) { csv.fail(what); }
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -78,56 +24,24 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Splits a line into fields, RFC 4180 quotes allowed; `scratch` holds unescaped quoted fields.
-// Fast path: no quote in the line.
-void split(std::string_view line, std::vector<std::string_view>& fields, std::vector<std::string>& scratch) {
-  fields.clear();
-  if (line.find('"') == std::string_view::npos) {
-    std::size_t start = 0;
-    for (;;) {
-      const auto comma = line.find(',', start);
-      fields.push_back(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
-      if (comma == std::string_view::npos) return;
-      start = comma + 1;
-    }
-  }
-  scratch.clear();
-  scratch.reserve(line.size());  // no reallocation: fields point into these strings
-  std::size_t i = 0;
-  for (;;) {
-    std::string& f = scratch.emplace_back();
-    if (i < line.size() && line[i] == '"') {
-      ++i;
-      while (i < line.size()) {
-        if (line[i] == '"') {
-          if (i + 1 < line.size() && line[i + 1] == '"') {
-            f += '"';
-            i += 2;
-            continue;
-          }
-          ++i;
-          break;
-        }
-        f += line[i++];
-      }
-      while (i < line.size() && line[i] != ',') f += line[i++];
-    } else {
-      while (i < line.size() && line[i] != ',') f += line[i++];
-    }
-    fields.push_back(f);
-    if (i >= line.size()) return;
-    ++i;  // the comma
-  }
-}
+// Input text as shown in a message: quoted, control characters escaped, cut after 200 bytes.
+std::string shown(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
-bool parse_time_field(std::string_view s, TimeNs& t) {
-  s = trim(s);
-  if (s.empty()) return false;
-  if (s.find('-', 1) == std::string_view::npos) {  // an integer number of ns (a date has '-' after the year)
+// A time is ISO-8601 or an integer number of ns; either must lie in the supported range
+// (core/time.hpp), so that nothing downstream overflows near the ends of int64.
+void parse_time_field(const CsvReader& csv, std::string_view field, TimeNs& t) {
+  const std::string_view s = trim(field);
+  TimeParse status = TimeParse::malformed;
+  if (!s.empty() && s.find('-', 1) == std::string_view::npos) {  // ns: a date has '-' after the year
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), t);
-    return ec == std::errc() && p == s.data() + s.size();
+    if (p == s.data() + s.size() && ec == std::errc::result_out_of_range) status = TimeParse::out_of_range;
+    else if (p == s.data() + s.size() && ec == std::errc())
+      status = in_time_range(t) ? TimeParse::ok : TimeParse::out_of_range;
+  } else if (!s.empty()) {
+    status = parse_time_status(s, t);
   }
-  return try_parse_time(s, t);
+  if (status == TimeParse::out_of_range) bad(csv, time_range_message(excerpt(s)));
+  if (status != TimeParse::ok) bad(csv, "invalid time " + shown(field));
 }
 
 // Returns false for text that is not a number; `nan` in any case is an invalid sample.
@@ -151,9 +65,15 @@ bool parse_value(std::string_view s, double& v, bool& infinite) {
   return true;
 }
 
-void check_name(const fs::path& file, int line, std::string_view name) {
-  if (name.empty()) bad(file, line, "empty parameter name");
-  if (name.find('/') != std::string_view::npos) bad(file, line, "parameter name '" + std::string(name) + "' contains '/'");
+// The archive's rules for names (io/archive.hpp validate_name), reported at the line.
+void check_name(const CsvReader& csv, std::string_view name) {
+  if (name.empty()) bad(csv, "empty parameter name");
+  if (name.find('/') != std::string_view::npos) bad(csv, "parameter name " + shown(name) + " contains '/'");
+  try {
+    validate_name("parameter", name);
+  } catch (const UsageError& e) {
+    bad(csv, e.what());
+  }
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -163,40 +83,51 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+// One value cell: a number or nan; infinity is refused.
+double value_of(const CsvReader& csv, std::string_view cell) {
+  double v;
+  bool infinite;
+  if (!parse_value(cell, v, infinite)) bad(csv, "invalid value " + shown(cell));
+  if (infinite) bad(csv, "infinite value not allowed; use nan for an invalid sample");
+  return v;
+}
+
+ParamInfo named(std::string name) {
+  ParamInfo p;
+  p.name = std::move(name);
+  return p;
+}
+
+std::string joined(const std::vector<std::string_view>& fields) {
+  std::string out;
+  for (const auto f : fields) out.append(out.empty() ? "" : ",").append(f);
+  return out;
+}
+
 }  // namespace
 
 IngestBatch read_csv_long(const fs::path& file) {
-  const std::string text = read_file(file);
-  Lines lines(text);
-  std::string_view line;
+  CsvReader csv = CsvReader::open(file);
   std::vector<std::string_view> f;
-  std::vector<std::string> scratch;
-  if (!lines.next(line)) bad(file, 1, "empty file (expected the header time,param,value)");
-  split(line, f, scratch);
+  if (!csv.next(f)) csv.fail_at(1, "empty file (expected the header time,param,value)");
   if (f.size() != 3 || !iequals(trim(f[0]), "time") || !iequals(trim(f[1]), "param") || !iequals(trim(f[2]), "value"))
-    bad(file, 1, "expected the header time,param,value, got '" + std::string(line) + "'");
+    bad(csv, "expected the header time,param,value, got " + shown(joined(f)));
 
   IngestBatch batch;
   std::string last_name;
   Series* last = nullptr;  // rows usually repeat the previous parameter: skip the map lookup
-  while (lines.next(line)) {
-    if (trim(line).empty()) continue;
-    split(line, f, scratch);
-    const int n = lines.number();
-    if (f.size() != 3) bad(file, n, "expected 3 fields (time,param,value), got " + std::to_string(f.size()));
+  while (csv.next(f)) {
+    if (f.size() != 3) bad(csv, "expected 3 fields (time,param,value), got " + std::to_string(f.size()));
     TimeNs t;
-    if (!parse_time_field(f[0], t)) bad(file, n, "invalid time '" + std::string(f[0]) + "'");
+    parse_time_field(csv, f[0], t);
     const std::string_view name = trim(f[1]);
-    double v;
-    bool infinite;
-    if (!parse_value(f[2], v, infinite)) bad(file, n, "invalid value '" + std::string(f[2]) + "'");
-    if (infinite) bad(file, n, "infinite value not allowed; use nan for an invalid sample");
+    const double v = value_of(csv, f[2]);
     if (last == nullptr || name != last_name) {
-      check_name(file, n, name);
+      check_name(csv, name);
       auto it = batch.samples.find(name);
       if (it == batch.samples.end()) {
         it = batch.samples.emplace(std::string(name), Series{}).first;
-        batch.params.push_back({std::string(name)});
+        batch.params.push_back(named(std::string(name)));
       }
       last = &it->second;
       last_name = name;
@@ -209,39 +140,29 @@ IngestBatch read_csv_long(const fs::path& file) {
 }
 
 IngestBatch read_csv_wide(const fs::path& file) {
-  const std::string text = read_file(file);
-  Lines lines(text);
-  std::string_view line;
+  CsvReader csv = CsvReader::open(file);
   std::vector<std::string_view> f;
-  std::vector<std::string> scratch;
-  if (!lines.next(line)) bad(file, 1, "empty file (expected a header time,<param>,...)");
-  split(line, f, scratch);
+  if (!csv.next(f)) csv.fail_at(1, "empty file (expected a header time,<param>,...)");
   if (f.size() < 2 || !iequals(trim(f[0]), "time"))
-    bad(file, 1, "expected a header time,<param>,<param>,..., got '" + std::string(line) + "'");
+    bad(csv, "expected a header time,<param>,<param>,..., got " + shown(joined(f)));
   IngestBatch batch;
   std::vector<Series*> columns;
   for (std::size_t i = 1; i < f.size(); ++i) {
     const std::string name(trim(f[i]));
-    check_name(file, 1, name);
+    check_name(csv, name);
     auto [it, fresh] = batch.samples.emplace(name, Series{});
-    if (!fresh) bad(file, 1, "parameter '" + name + "' appears twice in the header");
-    batch.params.push_back({name});
+    if (!fresh) bad(csv, "parameter " + shown(name) + " appears twice in the header");
+    batch.params.push_back(named(name));
     columns.push_back(&it->second);
   }
-  while (lines.next(line)) {
-    if (trim(line).empty()) continue;
-    split(line, f, scratch);
-    const int n = lines.number();
+  while (csv.next(f)) {
     if (f.size() != columns.size() + 1)
-      bad(file, n, "expected " + std::to_string(columns.size() + 1) + " fields, got " + std::to_string(f.size()));
+      bad(csv, "expected " + std::to_string(columns.size() + 1) + " fields, got " + std::to_string(f.size()));
     TimeNs t;
-    if (!parse_time_field(f[0], t)) bad(file, n, "invalid time '" + std::string(f[0]) + "'");
+    parse_time_field(csv, f[0], t);
     for (std::size_t i = 0; i < columns.size(); ++i) {
       if (trim(f[i + 1]).empty()) continue;  // no sample of this parameter at this time
-      double v;
-      bool infinite;
-      if (!parse_value(f[i + 1], v, infinite)) bad(file, n, "invalid value '" + std::string(f[i + 1]) + "'");
-      if (infinite) bad(file, n, "infinite value not allowed; use nan for an invalid sample");
+      const double v = value_of(csv, f[i + 1]);
       columns[i]->time.push_back(t);
       columns[i]->value.push_back(v);
     }

@@ -1,6 +1,7 @@
 #include "io/fs.hpp"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,8 +16,45 @@ namespace fs = std::filesystem;
 
 fs::path temporary_name(const fs::path& target) {
   static std::atomic<unsigned> counter{0};
-  return target.parent_path() / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) +
-                                 "-" + std::to_string(counter++));
+  std::string name = ".";
+  name += target.filename().native();
+  name += ".tmp-";
+  name += std::to_string(::getpid());
+  name += '-';
+  name += std::to_string(counter++);
+  return target.parent_path() / name;
+}
+
+std::optional<long> temporary_owner(std::string_view name) {
+  // `.NAME.tmp-<pid>-<counter>`
+  const auto mark = name.rfind(".tmp-");
+  if (name.size() < 2 || name.front() != '.' || mark == std::string_view::npos || mark == 0) return std::nullopt;
+  const std::string_view rest = name.substr(mark + 5);
+  const auto dash = rest.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash + 1 == rest.size()) return std::nullopt;
+  long pid = 0;
+  for (const char c : rest.substr(0, dash)) {
+    if (c < '0' || c > '9' || pid > 100000000) return std::nullopt;
+    pid = pid * 10 + (c - '0');
+  }
+  for (const char c : rest.substr(dash + 1))
+    if (c < '0' || c > '9') return std::nullopt;
+  return pid;
+}
+
+std::size_t remove_stale_temporaries(const fs::path& dir) noexcept {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto pid = temporary_owner(it->path().filename().native());
+    // kill(pid, 0) fails with ESRCH only when no such process exists: a live process (ours, or
+    // one whose id was reused) keeps its files.
+    if (!pid || *pid == ::getpid() || ::kill(static_cast<pid_t>(*pid), 0) == 0 || errno != ESRCH) continue;
+    std::error_code rm;
+    if (fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
 }
 
 namespace {

@@ -1,5 +1,12 @@
 #include "io/h5.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
 #include <mutex>
 
 #include "core/error.hpp"
@@ -84,8 +91,35 @@ Hid group_create_plist() {
 
 Hid create_file(const std::filesystem::path& file) {
   init();
-  return Hid(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), file, "",
-                   "cannot create HDF5 file"));
+  // In memory (the core driver, no backing store): save_file writes the image. HDF5 then never
+  // meets a full disk itself; when it did, the file stayed half-closed in its tables and the
+  // process crashed closing it again at exit (in MPI_Finalize under mpirun).
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS));
+  check_status(H5Pset_fapl_core(fapl, std::size_t{1} << 20, false), file, "", "cannot set up an in-memory file");
+  return Hid(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), file, "", "cannot create HDF5 file"));
+}
+
+void save_file(Hid& f, const std::filesystem::path& file) {
+  check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "", "cannot flush");
+  const ssize_t size = H5Fget_file_image(f, nullptr, 0);
+  if (size < 0) fail(file, "", "cannot get the file image");
+  std::string image(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(f, image.data(), image.size()) != size) fail(file, "", "cannot get the file image");
+  if (!f.close()) fail(file, "", "cannot close");
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
+  std::size_t done = 0;
+  while (done < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = n < 0 ? errno : ENOSPC;
+      ::close(fd);
+      throw IoError(file.string() + ": cannot write (disk full?): " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) throw IoError(file.string() + ": cannot write (disk full?): " + std::strerror(errno));
 }
 
 Hid open_file(const std::filesystem::path& file, bool write) {
@@ -246,6 +280,117 @@ void read_column_append(hid_t parent, const std::string& name, std::int64_t offs
   read_into(parent, name, offset, count, out.data() + at, H5T_NATIVE_DOUBLE, file);
 }
 
+namespace {
+
+// Variable-length strings live in the file's global heap; each element of a dataset is a
+// reference to it (length, heap collection address, object index), and HDF5 1.10 follows a
+// reference without checking it: one flipped byte made H5Dread crash (SIGSEGV in H5HG_read).
+// So the references are resolved here against the file's bytes, every offset checked, and a
+// bad one is an IoError naming the file. The format: HDF5 File Format Specification 3.0,
+// "Global Heap" (III.E) and "Variable-length" datatypes (IV.A.2.d).
+class HeapReader {
+ public:
+  HeapReader(hid_t file_id, const std::filesystem::path& file, std::string_view object)
+      : file_(file), object_(object) {
+    Hid fcpl(check(H5Fget_create_plist(file_id), file, object, "cannot get the file's creation properties"));
+    check_status(H5Pget_sizes(fcpl, &sizeof_addr_, &sizeof_size_), file, object, "cannot get the file's sizes");
+    check_status(H5Pget_userblock(fcpl, &base_), file, object, "cannot get the file's user block");
+    if (sizeof_addr_ > 8 || sizeof_size_ > 8) bad("unsupported address or length size");
+    fd_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd_ < 0 || ::fstat(fd_, &st) != 0) bad("cannot open to read strings");
+    file_size_ = static_cast<std::uint64_t>(st.st_size);
+  }
+  ~HeapReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  HeapReader(const HeapReader&) = delete;
+  HeapReader& operator=(const HeapReader&) = delete;
+
+  std::size_t reference_size() const noexcept { return 4 + sizeof_addr_ + 4; }
+
+  // `n` raw references at file address `addr` (a contiguous dataset's data).
+  std::string read_references(std::uint64_t addr, std::size_t n) {
+    return read(addr, n * reference_size());
+  }
+
+  // The string a reference points at.
+  std::string resolve(const char* ref) {
+    const std::uint64_t length = le(ref, 4);
+    if (length == 0) return {};  // an empty string has no heap object
+    const std::uint64_t addr = le(ref + 4, sizeof_addr_);
+    const std::uint64_t index = le(ref + 4 + sizeof_addr_, 4);
+    const Collection& c = collection(addr);
+    const auto it = c.objects.find(index);
+    if (it == c.objects.end() || it->second.second < length)
+      bad("a string refers to a missing heap object (corrupt file)");
+    return c.bytes.substr(it->second.first, length);
+  }
+
+ private:
+  struct Collection {
+    std::string bytes;
+    std::map<std::uint64_t, std::pair<std::size_t, std::size_t>> objects;  // index -> (offset, size)
+  };
+
+  [[noreturn]] void bad(std::string_view what) const {
+    throw IoError(file_.string() + ": " + std::string(object_) + ": " + std::string(what));
+  }
+
+  static std::uint64_t le(const char* p, std::size_t n) noexcept {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+    return v;
+  }
+
+  std::string read(std::uint64_t addr, std::uint64_t n) {
+    if (addr > file_size_ || n > file_size_ - addr || base_ > file_size_ - addr - n)
+      bad("string data beyond the end of the file (corrupt file)");
+    std::string out(static_cast<std::size_t>(n), '\0');
+    std::size_t got = 0;
+    while (got < out.size()) {
+      const ssize_t r = ::pread(fd_, out.data() + got, out.size() - got, static_cast<off_t>(base_ + addr + got));
+      if (r <= 0) bad("cannot read string data");
+      got += static_cast<std::size_t>(r);
+    }
+    return out;
+  }
+
+  const Collection& collection(std::uint64_t addr) {
+    if (auto it = heaps_.find(addr); it != heaps_.end()) return it->second;
+    const std::size_t header = 8 + sizeof_size_;
+    const std::string head = read(addr, header);
+    if (head.compare(0, 4, "GCOL") != 0 || head[4] != 1) bad("a string refers to no heap collection (corrupt file)");
+    const std::uint64_t size = le(head.data() + 8, sizeof_size_);
+    if (size < header) bad("heap collection of impossible size (corrupt file)");
+    Collection c;
+    c.bytes = read(addr, size);
+    // Objects follow the header, each 8-byte aligned; index 0 is the free space that ends them.
+    std::size_t at = header;
+    while (at + header <= c.bytes.size()) {
+      const std::uint64_t index = le(c.bytes.data() + at, 2);
+      const std::uint64_t object_size = le(c.bytes.data() + at + 8, sizeof_size_);
+      if (index == 0) break;
+      const std::size_t data = at + header;
+      if (object_size > c.bytes.size() - data) bad("heap object beyond its collection (corrupt file)");
+      c.objects[index] = {data, static_cast<std::size_t>(object_size)};
+      at = data + static_cast<std::size_t>((object_size + 7) / 8 * 8);
+    }
+    return heaps_.emplace(addr, std::move(c)).first->second;
+  }
+
+  std::filesystem::path file_;
+  std::string_view object_;
+  std::size_t sizeof_addr_ = 8;
+  std::size_t sizeof_size_ = 8;
+  hsize_t base_ = 0;
+  int fd_ = -1;
+  std::uint64_t file_size_ = 0;
+  std::map<std::uint64_t, Collection> heaps_;
+};
+
+}  // namespace
+
 std::vector<std::string> read_strings(hid_t parent, const std::string& name, const std::filesystem::path& file) {
   Hid ds = open_dataset(parent, name, file);
   Hid space(check(H5Dget_space(ds), file, name, "cannot get dataspace"));
@@ -255,19 +400,18 @@ std::vector<std::string> read_strings(hid_t parent, const std::string& name, con
   Hid ftype(check(H5Dget_type(ds), file, name, "cannot get type"));
   if (H5Tget_class(ftype) != H5T_STRING || H5Tis_variable_str(ftype) <= 0)
     fail(file, name, "expected variable-length strings");
-  Hid type = utf8_string_type();
-  std::vector<char*> ptrs(dims, nullptr);
-  // A conversion buffer sized to the strings: HDF5's default (1 MB, zeroed on every read) was
-  // most of the time of opening a catalogue, and so of a short `telemine get`.
-  Hid xfer(H5Pcreate(H5P_DATASET_XFER));
-  H5Pset_buffer(xfer, std::max<std::size_t>(dims * 2 * sizeof(hvl_t), 4096), nullptr, nullptr);
-  if (dims > 0)
-    check_status(H5Dread(ds, type, H5S_ALL, H5S_ALL, xfer, ptrs.data()), file, name,
-                 "cannot read dataset (corrupt file?)");
   std::vector<std::string> out;
+  if (dims == 0) return out;
+  Hid dcpl(check(H5Dget_create_plist(ds), file, name, "cannot get dataset properties"));
+  const haddr_t addr = H5Dget_offset(ds);
+  if (H5Pget_layout(dcpl) != H5D_CONTIGUOUS || addr == HADDR_UNDEF)
+    fail(file, name, "expected a contiguous dataset of strings (as telemine writes)");
+  Hid file_id(check(H5Iget_file_id(ds), file, name, "cannot get the file"));
+  HeapReader heap(file_id, file, name);
+  if (dims > (std::uint64_t{1} << 40) / heap.reference_size()) fail(file, name, "impossible number of strings");
+  const std::string refs = heap.read_references(addr, static_cast<std::size_t>(dims));
   out.reserve(dims);
-  for (char* p : ptrs) out.emplace_back(p ? p : "");
-  if (dims > 0) H5Dvlen_reclaim(type, space, H5P_DEFAULT, ptrs.data());
+  for (std::size_t i = 0; i < dims; ++i) out.push_back(heap.resolve(refs.data() + i * heap.reference_size()));
   return out;
 }
 

@@ -58,7 +58,11 @@ std::string error_message();
 /// gives the same bytes (and the same checksum).
 Hid group_create_plist();
 
+/// A new file, built in memory: save_file() writes it to `file` (nothing is on disk before).
 Hid create_file(const std::filesystem::path& file);
+/// Writes a file made by create_file to its path and closes it; IoError naming the file for a
+/// full disk or any other failed write.
+void save_file(Hid& f, const std::filesystem::path& file);
 Hid open_file(const std::filesystem::path& file, bool write = false);
 Hid create_group(hid_t parent, const std::string& name, const std::filesystem::path& file);
 Hid open_group(hid_t parent, const std::string& name, const std::filesystem::path& file);

@@ -9,6 +9,7 @@
 #include "core/progress.hpp"
 #include "core/serialize.hpp"
 #include "io/csv.hpp"
+#include "io/mission_writer.hpp"
 #include "io/telemanom.hpp"
 #include "io/esa_adb.hpp"
 
@@ -43,9 +44,11 @@ std::vector<Unit> list_units(const IngestOptions& o, std::vector<TelemanomLabel>
     if (!fs::exists(in, ec)) throw UsageError("ingest: input " + in.string() + " does not exist");
     if (o.format == InputFormat::telemanom) {
       if (!fs::is_directory(in)) throw UsageError("ingest: telemanom input " + in.string() + " is not a folder");
+      const auto channels = list_telemanom_channels(in);
       const auto more = read_telemanom_labels(in / "labeled_anomalies.csv");
+      check_label_channels(in / "labeled_anomalies.csv", more, channels);
       labels.insert(labels.end(), more.begin(), more.end());
-      for (const auto& chan : list_telemanom_channels(in)) {
+      for (const auto& chan : channels) {
         Unit u{in, chan, 0};
         for (const char* split : {"train", "test"})
           if (fs::exists(in / split / (chan + ".npy"))) u.bytes += fs::file_size(in / split / (chan + ".npy"));

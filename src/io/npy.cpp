@@ -1,7 +1,9 @@
 #include "io/npy.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 
@@ -124,10 +126,16 @@ NpyArray read_npy(const fs::path& file) {
     if (type == k.name) kind = &k;
   if (kind == nullptr) refuse(file, "unsupported dtype '" + a.descr + "' (float64/32, integers and bool are)");
 
-  std::size_t n = 1;
-  for (auto d : a.shape) n *= static_cast<std::size_t>(d);
   const std::size_t data_start = header_start + header_len;
   const std::size_t have = bytes.size() - data_start;
+  // The element count by checked products: a shape such as (2**32, 2**32) would wrap to 0 and
+  // pass for an empty array, and its readers would index far past the data.
+  std::size_t n = 1;
+  bool overflow = false;
+  for (auto d : a.shape) overflow |= __builtin_mul_overflow(n, static_cast<std::size_t>(d), &n);
+  if (std::find(a.shape.begin(), a.shape.end(), 0) != a.shape.end()) n = 0, overflow = false;
+  if (overflow || n > SIZE_MAX / kind->size)
+    refuse(file, "corrupt: the shape " + excerpt(dict_value(file, header, "shape")) + " has more elements than 64 bits count");
   if (have < n * kind->size)
     refuse(file, "truncated: header says " + std::to_string(n * kind->size) + " bytes of data, file has " + std::to_string(have));
   if (have > n * kind->size)

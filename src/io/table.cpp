@@ -14,6 +14,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The same creation properties at any rank count, so that the file has the same bytes whether
+// one process wrote it (serial HDF5) or several (MPI-IO): space allocated when the dataset is
+// created (parallel HDF5 always does so; serial HDF5 would wait for the first write, and
+// lay the file out in another order), no fill values written first, no timestamps.
+h5::Hid table_dataset_plist() {
+  h5::Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  H5Pset_obj_track_times(dcpl, false);
+  H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY);
+  H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER);
+  return dcpl;
+}
+
 // Dictionaries: fixed-length strings, since parallel HDF5 cannot write variable-length data.
 void write_dictionary(hid_t parent, const std::string& name, const std::vector<std::string>& values, bool writer,
                       const fs::path& file, hid_t dxpl) {
@@ -25,7 +37,8 @@ void write_dictionary(hid_t parent, const std::string& name, const std::vector<s
   H5Tset_cset(type, H5T_CSET_UTF8);
   const hsize_t n = values.size();
   h5::Hid space(H5Screate_simple(1, &n, nullptr));
-  h5::Hid ds(h5::check(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file, name,
+  h5::Hid dcpl = table_dataset_plist();
+  h5::Hid ds(h5::check(H5Dcreate2(parent, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), file, name,
                        "cannot create dataset"));
   std::string buf(width * values.size(), '\0');
   for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), buf.begin() + i * width);
@@ -72,8 +85,7 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
       if (static_cast<std::int64_t>(n) != mine) throw InternalError("write_table: column " + col.name + " has the wrong length");
       const hsize_t total = static_cast<hsize_t>(layout.total_rows);
       h5::Hid space(H5Screate_simple(1, &total, nullptr));
-      h5::Hid dcpl(H5Pcreate(H5P_DATASET_CREATE));
-      H5Pset_obj_track_times(dcpl, false);
+      h5::Hid dcpl = table_dataset_plist();
       h5::Hid ds(h5::check(H5Dcreate2(g, col.name.c_str(), is_int ? H5T_STD_I64LE : H5T_IEEE_F64LE, space, H5P_DEFAULT,
                                       dcpl, H5P_DEFAULT),
                            file, col.name, "cannot create dataset"));
@@ -135,7 +147,7 @@ void SquareMatrixFile::add(const std::string& name, std::span<const std::int64_t
 }
 
 void SquareMatrixFile::close() {
-  if (!impl_->f.close()) throw IoError(impl_->file.string() + ": cannot close (disk full?)");
+  h5::save_file(impl_->f, impl_->file);
 }
 
 }  // namespace telemine::io

@@ -2,60 +2,73 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <set>
 #include <tuple>
 
 #include "core/error.hpp"
+#include "io/csv_reader.hpp"
 #include "io/npy.hpp"
 
 namespace telemine::io {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+std::vector<std::string> npy_stems(const fs::path& dir) {
+  std::vector<std::string> stems;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.is_regular_file() && e.path().extension() == ".npy") stems.push_back(e.path().stem());
+  std::sort(stems.begin(), stems.end());
+  return stems;
+}
+
+}  // namespace
+
 std::vector<std::string> list_telemanom_channels(const fs::path& dir) {
-  for (const fs::path& need : {dir / "test", dir / "labeled_anomalies.csv"})
+  for (const fs::path& need : {dir / "train", dir / "test", dir / "labeled_anomalies.csv"})
     if (!fs::exists(need)) throw IoError(dir.string() + ": not in the telemanom layout (no " + need.filename().string() + ")");
-  std::vector<std::string> channels;
-  for (const auto& e : fs::directory_iterator(dir / "test"))
-    if (e.is_regular_file() && e.path().extension() == ".npy") channels.push_back(e.path().stem());
+  const std::vector<std::string> channels = npy_stems(dir / "test");
   if (channels.empty()) throw IoError((dir / "test").string() + ": no .npy files");
-  std::sort(channels.begin(), channels.end());
+  // A channel is its train and its test file: one without the other is an incomplete copy.
+  const std::vector<std::string> trained = npy_stems(dir / "train");
+  for (const auto& [have, in, missing] : {std::tuple{&channels, "test", "train"}, {&trained, "train", "test"}}) {
+    const auto& other = have == &channels ? trained : channels;
+    for (const auto& c : *have)
+      if (!std::binary_search(other.begin(), other.end(), c))
+        throw IoError((dir / in / (c + ".npy")).string() + ": no " + missing + "/" + c + ".npy beside it");
+  }
+  for (const auto& c : channels) {
+    try {
+      validate_name("parameter", c);
+    } catch (const UsageError& e) {
+      throw IoError((dir / "test" / (c + ".npy")).string() + ": " + e.what());
+    }
+  }
   return channels;
+}
+
+void check_label_channels(const fs::path& csv, const std::vector<TelemanomLabel>& labels,
+                          const std::vector<std::string>& channels) {
+  for (const auto& l : labels)
+    if (!std::binary_search(channels.begin(), channels.end(), l.channel))
+      throw IoError(csv.string() + ":" + std::to_string(l.line) + ": labels for channel '" + excerpt(l.channel) +
+                    "', which has no test/" + excerpt(l.channel) + ".npy");
 }
 
 namespace {
 
-// Splits one CSV line on commas outside double quotes and brackets.
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  int depth = 0;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == '[') {
-      ++depth, out.back() += c;
-    } else if (c == ']') {
-      --depth, out.back() += c;
-    } else if (c == ',' && !quoted && depth == 0) {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
-std::string trim(std::string s) {
+std::string trim(std::string_view s) {
   const auto b = s.find_first_not_of(" \t");
   const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+  return b == std::string::npos ? "" : std::string(s.substr(b, e - b + 1));
 }
 
 // "[[5300, 5747], [6000, 6100]]" -> {5300, 5747, 6000, 6100}
-std::vector<std::int64_t> parse_numbers(const std::string& text, const std::string& where) {
+std::vector<std::int64_t> parse_numbers(std::string_view text, const CsvReader& csv) {
   std::vector<std::int64_t> out;
   const char* p = text.data();
   const char* end = p + text.size();
@@ -63,20 +76,20 @@ std::vector<std::int64_t> parse_numbers(const std::string& text, const std::stri
     if (*p >= '0' && *p <= '9') {
       std::int64_t v = 0;
       auto [q, ec] = std::from_chars(p, end, v);
-      if (ec != std::errc()) throw IoError(where + ": bad number in anomaly_sequences");
+      if (ec != std::errc()) csv.fail("bad number in anomaly_sequences '" + excerpt(text) + "'");
       out.push_back(v);
       p = q;
     } else if (*p == '[' || *p == ']' || *p == ',' || *p == ' ') {
       ++p;
     } else {
-      throw IoError(where + ": unexpected '" + std::string(1, *p) + "' in anomaly_sequences " + text);
+      csv.fail("unexpected '" + excerpt(std::string_view(p, 1)) + "' in anomaly_sequences '" + excerpt(text) + "'");
     }
   }
   return out;
 }
 
 // "[contextual, point]" -> {"contextual", "point"}
-std::vector<std::string> parse_words(const std::string& text) {
+std::vector<std::string> parse_words(std::string_view text) {
   std::vector<std::string> out;
   std::string word;
   for (char c : text) {
@@ -94,44 +107,40 @@ std::vector<std::string> parse_words(const std::string& text) {
 
 }  // namespace
 
-std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& csv) {
-  std::ifstream in(csv);
-  if (!in) throw IoError(csv.string() + ": cannot open");
-  std::string line;
-  if (!std::getline(in, line)) throw IoError(csv.string() + ":1: empty file");
-  const auto header = split_fields(line);
-  auto column = [&](const std::string& name) {
+std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& file) {
+  CsvReader csv = CsvReader::open(file);
+  std::vector<std::string_view> header;
+  if (!csv.next(header)) csv.fail_at(1, "empty file");
+  auto column = [&](std::string_view name) {
     for (std::size_t i = 0; i < header.size(); ++i)
       if (trim(header[i]) == name) return i;
-    throw IoError(csv.string() + ":1: no column '" + name + "'");
+    csv.fail("no column '" + std::string(name) + "'");
   };
   const auto c_chan = column("chan_id"), c_seq = column("anomaly_sequences"), c_cls = column("class"),
              c_num = column("num_values");
+  const std::size_t fields = header.size();
   std::vector<TelemanomLabel> labels;
-  int n = 1;
   std::map<std::string, std::int64_t> num_values;
-  while (std::getline(in, line)) {
-    ++n;
-    if (trim(line).empty()) continue;
-    const std::string where = csv.string() + ":" + std::to_string(n);
-    const auto f = split_fields(line);
-    if (f.size() != header.size())
-      throw IoError(where + ": expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size()));
-    const auto bounds = parse_numbers(f[c_seq], where);
+  std::vector<std::string_view> f;
+  while (csv.next(f)) {
+    if (f.size() != fields)
+      csv.fail("expected " + std::to_string(fields) + " fields, got " + std::to_string(f.size()));
+    const auto bounds = parse_numbers(f[c_seq], csv);
     const auto classes = parse_words(f[c_cls]);
-    if (bounds.size() % 2 != 0) throw IoError(where + ": anomaly_sequences must be [start, end] pairs");
+    if (bounds.size() % 2 != 0) csv.fail("anomaly_sequences must be [start, end] pairs");
     if (classes.size() != bounds.size() / 2)
-      throw IoError(where + ": " + std::to_string(bounds.size() / 2) + " sequences but " + std::to_string(classes.size()) +
-                    " classes");
+      csv.fail(std::to_string(bounds.size() / 2) + " sequences but " + std::to_string(classes.size()) + " classes");
     std::int64_t rows = 0;
-    if (std::from_chars(f[c_num].data(), f[c_num].data() + f[c_num].size(), rows).ec != std::errc())
-      throw IoError(where + ": bad num_values '" + f[c_num] + "'");
+    const std::string num = trim(f[c_num]);
+    if (auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), rows);
+        ec != std::errc() || p != num.data() + num.size() || rows < 0)
+      csv.fail("bad num_values '" + excerpt(f[c_num]) + "'");
     const std::string chan = trim(f[c_chan]);
     for (std::size_t i = 0; i < bounds.size(); i += 2) {
       if (bounds[i] > bounds[i + 1] || bounds[i + 1] >= rows)
-        throw IoError(where + ": sequence [" + std::to_string(bounds[i]) + ", " + std::to_string(bounds[i + 1]) +
-                      "] is not within the " + std::to_string(rows) + " test rows");
-      labels.push_back({chan, bounds[i], bounds[i + 1], classes[i / 2]});
+        csv.fail("sequence [" + std::to_string(bounds[i]) + ", " + std::to_string(bounds[i + 1]) +
+                 "] is not within the " + std::to_string(rows) + " test rows");
+      labels.push_back({chan, bounds[i], bounds[i + 1], classes[i / 2], 0, csv.line()});
     }
     num_values[chan] = rows;
   }
@@ -157,6 +166,19 @@ std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& csv) {
   return merged;
 }
 
+namespace {
+
+// As the CSV readers: NaN marks an invalid sample, infinity is not telemetry.
+void refuse_infinite(const fs::path& file, const NpyArray& a) {
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    if (std::isinf(a.data[i]))
+      throw IoError(file.string() + ": row " + std::to_string(static_cast<std::int64_t>(i) / a.cols()) + ", column " +
+                    std::to_string(static_cast<std::int64_t>(i) % a.cols()) +
+                    ": infinite value not allowed (NaN marks an invalid sample)");
+}
+
+}  // namespace
+
 IngestBatch read_telemanom_channel(const fs::path& dir, const std::string& channel, DurationNs period,
                                    const std::vector<TelemanomLabel>& labels) {
   IngestBatch batch;
@@ -174,9 +196,16 @@ IngestBatch read_telemanom_channel(const fs::path& dir, const std::string& chann
   if (has_train && train.cols() != test.cols())
     throw IoError(train_file.string() + ": " + std::to_string(train.cols()) + " columns, but " + test_file.string() +
                   " has " + std::to_string(test.cols()));
-  if (has_train && kTelemanomTrainEpoch + train.rows() * period > kTelemanomTestEpoch)
+  if (period <= 0) throw UsageError("telemanom: --period must be positive");
+  // Divisions, not products: a long period times many rows would overflow int64 and wrap.
+  if (has_train && train.rows() > (kTelemanomTestEpoch - kTelemanomTrainEpoch) / period)
     throw IoError(train_file.string() + ": " + std::to_string(train.rows()) + " rows at " + format_duration(period) +
                   " run past the test epoch 2001-01-01; use a shorter --period");
+  if (test.rows() > (kTimeLast - kTelemanomTestEpoch) / period + 1)
+    throw IoError(test_file.string() + ": " + std::to_string(test.rows()) + " rows at " + format_duration(period) +
+                  " run past " + format_time(kTimeLast) + "; use a shorter --period");
+  if (has_train) refuse_infinite(train_file, train);
+  refuse_infinite(test_file, test);
 
   const std::string subsystem = channel.substr(0, channel.find('-'));
   const auto cols = test.cols();

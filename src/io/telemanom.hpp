@@ -27,11 +27,16 @@ struct TelemanomLabel {
   std::int64_t last_row = 0;   ///< inclusive
   std::string cls;             ///< `point`, `contextual`, ... (merged sequences: `contextual+point`)
   std::int64_t num_values = 0; ///< test rows of the channel, as the labels file says
+  int line = 0;                ///< line of the labels file it comes from (the first, when merged)
 };
 
-/// Channel names that have a test file (and possibly a train file), sorted. Throws IoError when
-/// DIR is not in the layout (names what is missing).
+/// Channel names, sorted: every channel has a train and a test file. Throws IoError when DIR is
+/// not in the layout, or a channel lacks one of its files (names what is missing).
 std::vector<std::string> list_telemanom_channels(const std::filesystem::path& dir);
+
+/// Throws IoError `CSV:LINE: ...` for a label of a channel that is not in `channels` (sorted).
+void check_label_channels(const std::filesystem::path& csv, const std::vector<TelemanomLabel>& labels,
+                          const std::vector<std::string>& channels);
 
 /// Parses labeled_anomalies.csv; overlapping or touching sequences of one channel (P-2 appears
 /// twice) are merged into one. Throws IoError `FILE:LINE: ...`.

@@ -8,6 +8,8 @@
 #include <limits>
 #include <numeric>
 
+#include "core/dispatch.hpp"
+
 namespace telemine::kernels {
 
 void resample_mean(std::span<const TimeNs> time, std::span<const double> value, TimeNs start, DurationNs step,
@@ -140,6 +142,9 @@ void joint_counts_wide(const std::uint8_t* a, const std::uint8_t* b, std::int64_
 // computed 16 at a time in vector registers (x*289 + y*17 + z in 16-bit lanes); even and odd
 // points go to two tables of 16-bit counters (a run of one cell alternates between them, and
 // both fit in L1), added into the margins after each block, before they can overflow.
+// The portable build (x86-64-v2) would split the 256-bit lanes in two: one AVX2 clone, picked
+// at load time where the CPU has it (bench/README.md, "Portable build").
+TELEMINE_AVX2_CLONE
 void joint_counts_triples(const std::uint8_t* a, const std::uint8_t* b, const std::uint8_t* c, std::int64_t n,
                           int bins_a, int bins_b, int bins_c, std::span<std::int64_t> ab, std::span<std::int64_t> ac,
                           std::span<std::int64_t> bc) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/dispatch.hpp"
+
 namespace telemine::kernels {
 
 namespace {
@@ -26,6 +28,8 @@ inline v4d splat(double d) noexcept { return v4d{d, d, d, d}; }
 
 }  // namespace
 
+// As the pair kernel: an AVX2 clone chosen at load time, the x86-64-v2 code elsewhere.
+TELEMINE_AVX2_CLONE
 BucketStats segment_stats(std::span<const double> v) {
   BucketStats b;
   const std::size_t n = v.size();

@@ -80,6 +80,8 @@ TEST(CsvLong, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(with("time,param,value\n2026-01-01,X,1e999\n"), n + ":2: infinite value not allowed; use nan for an invalid sample");
   EXPECT_EQ(with("time,param,value\n2026-01-01,,1\n"), n + ":2: empty parameter name");
   EXPECT_EQ(with("time,param,value\n2026-01-01,a/b,1\n"), n + ":2: parameter name 'a/b' contains '/'");
+  EXPECT_EQ(with("time,param,value\n2026-01-01,\"a\"b,1\n"),
+            n + ":2: text after the closing quote of field 2 (a quote inside a quoted field is written \"\")");
   EXPECT_EQ(with("time,param,value\n"), "no error");
 }
 
@@ -106,4 +108,65 @@ TEST(CsvWide, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(with("time,A,\n"), n + ":1: empty parameter name");
   EXPECT_EQ(with("time,A,B\n2026-01-01,1\n"), n + ":2: expected 3 fields, got 2");
   EXPECT_EQ(with("time,A\n2026-01-01,1\n2026-01-01,x\n"), n + ":3: invalid value 'x'");
+}
+
+// Times in the last representable days of int64 ns made ingest spin forever; times beyond them
+// wrapped (2263 stored as 1678). Each is refused at its line, saying why.
+TEST(CsvLong, TimesOutsideTheSupportedRangeAreRefusedAtTheirLine) {
+  TempDir dir;
+  const auto f = dir / "edge.csv";
+  const std::string n = f.string();
+  auto with = [&](const std::string& time) {
+    test::write_text(f, "time,param,value\n2026-01-01,X,1\n" + time + ",X,1\n");
+    return error_of(read_csv_long, f);
+  };
+  for (const char* t : {"2262-04-11T00:00:00Z", "9223372036854775807", "-9223372036854775808", "1677-09-21T00:12:43Z",
+                        "2263-01-01T00:00:00Z", "1000-01-01", "99999999999999999999"})
+    EXPECT_EQ(with(t), n + ":3: time '" + t + "' is outside the supported range 1678-01-01T00:00:00Z to "
+                                              "2261-12-31T23:59:59.999999999Z") << t;
+  EXPECT_EQ(with("2261-12-31T23:59:59.999999999Z"), "no error");
+  EXPECT_EQ(with(std::to_string(kTimeFirst)), "no error");
+  test::write_text(f, "time,A\n2026-01-01,1\n9223372036854775807,1\n");
+  EXPECT_EQ(error_of(read_csv_wide, f), n + ":3: time '9223372036854775807' is outside the supported range "
+                                           "1678-01-01T00:00:00Z to 2261-12-31T23:59:59.999999999Z");
+}
+
+TEST(CsvLong, BadParameterNamesAreNamedAtTheirLine) {
+  TempDir dir;
+  const auto f = dir / "names.csv";
+  const std::string n = f.string();
+  auto with = [&](const std::string& name) {
+    test::write_text(f, "time,param,value\n2026-01-01,X,1\n2026-01-01," + name + ",1\n");
+    return error_of(read_csv_long, f);
+  };
+  EXPECT_EQ(with("."), n + ":3: invalid parameter name '.': reserved");
+  EXPECT_EQ(with(".."), n + ":3: invalid parameter name '..': reserved");
+  EXPECT_EQ(with("a\tb"), n + ":3: invalid parameter name 'a\\tb': contains a control character");
+  EXPECT_EQ(with(std::string("a\0b", 3)), n + ":3: invalid parameter name 'a\\0b': contains a control character");
+  EXPECT_EQ(with(std::string(100000, 'p')),
+            n + ":3: invalid parameter name '" + std::string(200, 'p') + "... (100000 bytes)': longer than 255 bytes");
+  test::write_text(f, "time,A,..\n");
+  EXPECT_EQ(error_of(read_csv_wide, f), n + ":1: invalid parameter name '..': reserved");
+}
+
+// A 5 MB bad line used to be echoed whole into stderr.
+TEST(CsvLong, LongBadTextIsCutInMessages) {
+  TempDir dir;
+  const auto f = dir / "long.csv";
+  const std::string junk(5'000'000, 'z');
+  test::write_text(f, "time,param,value\n2026-01-01,X," + junk + "\n");
+  const std::string e = error_of(read_csv_long, f);
+  EXPECT_EQ(e, f.string() + ":2: invalid value '" + std::string(200, 'z') + "... (5000000 bytes)'");
+  test::write_text(f, junk + "\n");
+  EXPECT_LT(error_of(read_csv_long, f).size(), 400u);
+  test::write_text(f, "time,param,value\n" + junk + ",X,1\n");
+  EXPECT_LT(error_of(read_csv_long, f).size(), 400u);
+}
+
+TEST(CsvLong, NamesWithCommasAndQuotesRoundTrip) {
+  TempDir dir;
+  test::write_text(dir / "q.csv", "time,param,value\n2026-01-01,\"A,B\",1\n2026-01-01,\"say \"\"x\"\"\",2\n");
+  const IngestBatch b = read_csv_long(dir / "q.csv");
+  EXPECT_EQ(b.samples.at("A,B").value[0], 1);
+  EXPECT_EQ(b.samples.at("say \"x\"").value[0], 2);
 }

@@ -107,3 +107,15 @@ TEST(Npy, RefusesWhatItCannotReadAndNamesTheFile) {
   EXPECT_EQ(with(std::string("\x93NUMPY\x01\x00\xff\x00{", 11)), name + ": truncated .npy header");
   EXPECT_EQ(error_of(dir / "missing.npy"), (dir / "missing.npy").string() + ": cannot open");
 }
+
+// Found by fuzzing: a shape whose element count overflows 64 bits wrapped to an empty array.
+TEST(Npy, ShapesWhoseProductOverflowsAreRefused) {
+  telemine::test::TempDir dir;
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }";
+  std::string bytes = std::string("\x93NUMPY\x01\x00", 8);
+  bytes += static_cast<char>(header.size() + 1);
+  bytes += '\0';
+  bytes += header + "\n";
+  telemine::test::write_text(dir / "big.npy", bytes);
+  EXPECT_THROW(read_npy(dir / "big.npy"), IoError);
+}

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <limits>
 
 #include "core/error.hpp"
 #include "core/comm.hpp"
@@ -136,4 +137,59 @@ TEST(Telemanom, SmapIsReadExactly) {
       for (std::int64_t i = 0; i < test.rows(); ++i) ASSERT_EQ(s.value[train.rows() + i], test.at(i, k)) << chan << " test " << i;
     }
   }
+}
+
+// As CSV: infinity is not telemetry. It used to be ingested from .npy files.
+TEST(Telemanom, RefusesInfinityInTheArrays) {
+  TempDir dir;
+  make_folder(dir.path(), kHeader);
+  write_npy(dir / "test" / "A-1.npy", {2, 1}, {0.5, -std::numeric_limits<double>::infinity()});
+  write_npy(dir / "train" / "A-1.npy", {1, 1}, {0.5});
+  try {
+    read_telemanom_channel(dir.path(), "A-1", kMinute, {});
+    FAIL();
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "test" / "A-1.npy").string() +
+                                         ": row 1, column 0: infinite value not allowed (NaN marks an invalid sample)");
+  }
+  write_npy(dir / "test" / "A-1.npy", {2, 1}, {0.5, std::numeric_limits<double>::quiet_NaN()});
+  EXPECT_NO_THROW(read_telemanom_channel(dir.path(), "A-1", kMinute, {}));
+}
+
+TEST(Telemanom, EveryChannelHasItsTrainAndTestFile) {
+  TempDir dir;
+  make_folder(dir.path(), kHeader);
+  EXPECT_EQ(list_telemanom_channels(dir.path()), std::vector<std::string>{"A-1"});
+  write_npy(dir / "test" / "B-1.npy", {1, 1}, {0.5});
+  try {
+    list_telemanom_channels(dir.path());
+    FAIL();
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "test" / "B-1.npy").string() + ": no train/B-1.npy beside it");
+  }
+  std::filesystem::rename(dir / "test" / "B-1.npy", dir / "train" / "B-1.npy");
+  EXPECT_THROW(list_telemanom_channels(dir.path()), IoError);
+  std::filesystem::remove_all(dir / "train");
+  EXPECT_THROW(list_telemanom_channels(dir.path()), IoError);
+}
+
+TEST(Telemanom, LabelsOfUnknownChannelsAreRefusedAtTheirLine) {
+  TempDir dir;
+  make_folder(dir.path(), std::string(kHeader) + "A-1,SMAP,\"[[1, 2]]\",[point],6\nZ-9,SMAP,\"[[0, 1]]\",[point],5\n");
+  const auto labels = read_telemanom_labels(dir / "labeled_anomalies.csv");
+  try {
+    check_label_channels(dir / "labeled_anomalies.csv", labels, list_telemanom_channels(dir.path()));
+    FAIL();
+  } catch (const IoError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              (dir / "labeled_anomalies.csv").string() + ":3: labels for channel 'Z-9', which has no test/Z-9.npy");
+  }
+}
+
+TEST(Telemanom, APeriodThatRunsPastTheRangeIsRefused) {
+  TempDir dir;
+  make_folder(dir.path(), kHeader);
+  EXPECT_THROW(read_telemanom_channel(dir.path(), "A-1", 100000 * kDay, {}), IoError);
+  std::filesystem::remove(dir / "train" / "A-1.npy");
+  EXPECT_THROW(read_telemanom_channel(dir.path(), "A-1", 30000 * kDay, {}), IoError);
 }

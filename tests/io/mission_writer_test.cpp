@@ -1,5 +1,9 @@
+#include "io/mission_writer.hpp"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -132,7 +136,9 @@ TEST(MissionWriter, RefusesSamplesOutsideTheSliceAndBadNames) {
   Comm comm = Comm::local();
   MissionWriter w = MissionWriter::open(dir.path(), "M", comm);
   EXPECT_THROW(w.write_slice(kDay0, day_data(kDay0 + kDay, 0)), InternalError);
-  EXPECT_THROW(w.declare({"a/b"}), UsageError);
+  ParamInfo bad;
+  bad.name = "a/b";
+  EXPECT_THROW(w.declare(bad), UsageError);
   EXPECT_THROW(MissionWriter::open(dir.path(), "bad/name", comm), UsageError);
 }
 
@@ -149,4 +155,43 @@ TEST(MissionWriter, SliceMustDivideADay) {
   EXPECT_THROW(MissionWriter::open(dir.path(), "M", comm, {7 * kHour}), UsageError);
   MissionWriter w = MissionWriter::open(dir.path(), "H", comm, {kHour});
   EXPECT_EQ(w.slice(), kHour);
+}
+
+// A writer killed with kill -9 leaves its temporaries; the next writer of the mission removes
+// those whose process is gone, and only those.
+TEST(MissionWriter, RemovesTemporariesOfDeadWriters) {
+  TempDir dir;
+  write_days(dir.path(), 1, 0);
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  const auto stale = dir.path() / "M" / "2026" / "01" / (".M_2026-01-02.h5.tmp-" + std::to_string(child) + "-0");
+  const auto live = dir.path() / "M" / (".catalog.h5.tmp-" + std::to_string(::getppid()) + "-0");
+  test::write_text(stale, std::string(1 << 20, 'x'));
+  test::write_text(live, "x");
+  write_days(dir.path(), 2, 0);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_TRUE(std::filesystem::exists(live));
+}
+
+// 929 failed ingests into a new mission used to leave its folder and lock behind.
+TEST(MissionWriter, AFailedFirstIngestLeavesNoMission) {
+  TempDir dir;
+  {
+    Comm comm = Comm::local();
+    MissionWriter w = MissionWriter::open(dir.path(), "NEW", comm);
+    w.write_slice(kDay0, day_data(kDay0, 0));
+    w.write_slice(kDay0 + kDay, day_data(kDay0 + kDay, 0));
+    // Dropped without commit, as when a later input fails.
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "NEW"));
+  EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()), {}), 0);
+  // A folder holding something that is not the writer's is kept, with that thing.
+  test::write_text(dir.path() / "KEEP" / "notes.txt", "mine");
+  {
+    Comm comm = Comm::local();
+    MissionWriter w = MissionWriter::open(dir.path(), "KEEP", comm);
+  }
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "KEEP" / "notes.txt"));
 }

@@ -1,12 +1,6 @@
-// MissionWriter: the one path by which samples enter the archive.
-//
-// Protocol, so that a failure anywhere leaves the archive as it was:
-//   1. every rank writes its slices to temporary files (merged with what the archive has) and
-//      fsyncs them; identical content is detected by checksum and left alone;
-//   2. the ranks agree that all succeeded; rank 0 builds the new catalogue and writes it to a
-//      temporary file (a full disk fails here, before anything is renamed);
-//   3. the ranks agree again, rename their partitions into place, and agree once more;
-//   4. rank 0 renames the catalogue into place last.
+// MissionWriter; the protocol is described in io/mission_writer.hpp.
+#include "io/mission_writer.hpp"
+
 #include <sys/file.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -88,10 +82,32 @@ class MissionLock {
   ~MissionLock() {
     if (fd_ >= 0) ::close(fd_);
   }
+  bool held() const noexcept { return fd_ >= 0; }
 
  private:
   int fd_ = -1;
 };
+
+// Removes a mission folder that has no catalogue (a first ingest that failed): its lock, any
+// temporary (every rank has stopped writing once the failure was agreed) and the empty
+// year/month folders. Keeps the folder when anything else is in it. Never throws.
+void remove_unborn_mission(const fs::path& dir) noexcept {
+  std::error_code ec;
+  if (fs::exists(dir / "catalog.h5", ec)) return;
+  std::vector<fs::path> files, folders;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const bool folder = it->is_directory(ec);
+    const std::string name = it->path().filename();
+    if (folder) folders.push_back(it->path());
+    else if (name == ".lock" || temporary_owner(name)) files.push_back(it->path());
+    else return;  // something that is not ours
+  }
+  if (ec) return;
+  for (const auto& f : files) fs::remove(f, ec);
+  std::sort(folders.rbegin(), folders.rend());  // children before their parents
+  for (const auto& f : folders) fs::remove(f, ec);
+  fs::remove(dir, ec);
+}
 
 }  // namespace
 
@@ -115,6 +131,8 @@ class MissionWriter::Impl {
     for (const auto& p : pending)
       if (!p.tmp.empty()) remove_quietly(p.tmp);
     if (!catalog_tmp.empty()) remove_quietly(catalog_tmp);
+    // A failed first ingest leaves no mission behind: not even its folder and lock.
+    if (is_new && comm != nullptr && comm->is_root() && lock.held()) remove_unborn_mission(dir);
   }
 };
 
@@ -140,6 +158,9 @@ MissionWriter MissionWriter::open(const fs::path& archive, std::string mission, 
     if (comm.is_root()) {
       make_directories(impl->dir);
       impl->lock = MissionLock(impl->dir / ".lock");
+      // Holding the lock, no other writer is at work here: temporaries of dead processes
+      // (a writer killed with kill -9) are garbage.
+      remove_stale_temporaries(impl->dir);
     }
   });
   comm.run_phase([&] {
