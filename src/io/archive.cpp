@@ -243,8 +243,10 @@ void write_catalog_content(const fs::path& file, const Catalog& c) {
     h5::write_column(g, "param", project(es, [](auto& e) { return e.param; }), file);
     h5::write_column(g, "class", project(es, [](auto& e) { return e.cls; }), file);
     h5::write_column(g, "text", project(es, [](auto& e) { return e.text; }), file);
-    for (auto [name, field] : kEventTypeFields)
-      h5::write_column(g, name, project(es, [field](auto& e) { return e.*field; }), file);
+    for (const auto& type_field : kEventTypeFields) {
+      const auto field = type_field.second;  // a plain variable: clang 14 cannot capture a binding
+      h5::write_column(g, type_field.first, project(es, [field](auto& e) { return e.*field; }), file);
+    }
   }
   {
     h5::Hid g = h5::create_group(f, "attributes", file);

@@ -57,18 +57,18 @@ struct PartitionInfo {
 struct Event {
   TimeNs start = 0;
   TimeNs end = 0;
-  std::string kind;   ///< `anomaly`, `rare-nominal`, `gap`, `command`, ...
-  std::string param;  ///< empty when the event is not about one parameter
-  std::string cls;    ///< class, e.g. `point` / `contextual` for anomalies (ESA-ADB's Class)
-  std::string text;
+  std::string kind{};   ///< `anomaly`, `rare-nominal`, `gap`, `command`, ...
+  std::string param{};  ///< empty when the event is not about one parameter
+  std::string cls{};    ///< class, e.g. `point` / `contextual` for anomalies (ESA-ADB's Class)
+  std::string text{};
   /// ESA-ADB's identity and type fields (anomaly_types.csv): one id may label several
   /// parameters (one anomaly touching several channels). Empty in older catalogues.
-  std::string id;
-  std::string subclass;
-  std::string category;        ///< `Anomaly`, `Rare Event`, `Communication Gap`, ...
-  std::string dimensionality;  ///< `Univariate` / `Multivariate`
-  std::string locality;        ///< `Local` / `Global`
-  std::string length;          ///< `Point` / `Subsequence`
+  std::string id{};
+  std::string subclass{};
+  std::string category{};        ///< `Anomaly`, `Rare Event`, `Communication Gap`, ...
+  std::string dimensionality{};  ///< `Univariate` / `Multivariate`
+  std::string locality{};        ///< `Local` / `Global`
+  std::string length{};          ///< `Point` / `Subsequence`
   friend bool operator==(const Event&, const Event&) = default;
 };
 

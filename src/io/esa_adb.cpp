@@ -181,9 +181,11 @@ IngestBatch read_esa_adb(const fs::path& folder) {
     if (e.is_regular_file() && e.path().extension() == ".csv" && !tables.count(e.path().filename().string())) wide.push_back(e.path());
   std::sort(wide.begin(), wide.end());
   for (const auto& f : wide) read_wide(f, b);
-  for (const auto& [p, _] : b.samples)
+  for (const auto& sample : b.samples) {
+    const std::string& p = sample.first;  // not a structured binding: clang 14 cannot capture one
     if (std::none_of(b.params.begin(), b.params.end(), [&](const ParamInfo& i) { return i.name == p; }))
       throw IoError((folder / "channels.csv").string() + ": channel " + p + " of the split files is not listed");
+  }
   read_labels(folder, b);
   read_other_events(folder, b);
   return b;
