@@ -142,6 +142,11 @@ std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& file) {
                  "] is not within the " + std::to_string(rows) + " test rows");
       labels.push_back({chan, bounds[i], bounds[i + 1], classes[i / 2], 0, csv.line()});
     }
+    // A channel listed twice (SMAP's P-2) must agree on its test length, or its labels could
+    // fall outside the rows it really has.
+    if (const auto seen = num_values.find(chan); seen != num_values.end() && seen->second != rows)
+      csv.fail("channel " + excerpt(chan) + " has " + std::to_string(rows) + " test rows here but " +
+               std::to_string(seen->second) + " on an earlier line");
     num_values[chan] = rows;
   }
   // Overlapping or touching sequences of one channel become one (P-2 is listed twice in SMAP).

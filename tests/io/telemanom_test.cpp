@@ -80,6 +80,16 @@ TEST(Telemanom, RefusesInconsistentInput) {
   }
   test::write_text(dir / "labeled_anomalies.csv", std::string(kHeader) + "A-1,SMAP,\"[[4, 9]]\",[point],6\n");
   EXPECT_THROW(read_telemanom_labels(dir / "labeled_anomalies.csv"), IoError);
+  // Found by fuzzing: a channel listed twice with two test lengths let a label pass the end.
+  test::write_text(dir / "labeled_anomalies.csv", std::string(kHeader) + "A-1,SMAP,\"[[0, 8]]\",[point],9\n" +
+                                                      "A-1,SMAP,\"[[1, 2]]\",[point],6\n");
+  try {
+    read_telemanom_labels(dir / "labeled_anomalies.csv");
+    ADD_FAILURE() << "two test lengths of one channel accepted";
+  } catch (const IoError& e) {
+    EXPECT_NE(std::string(e.what()).find("labeled_anomalies.csv:3: channel A-1 has 6 test rows here but 9"),
+              std::string::npos) << e.what();
+  }
   std::filesystem::remove(dir / "labeled_anomalies.csv");
   EXPECT_THROW(list_telemanom_channels(dir.path()), IoError);
 }
