@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest libbenchmark-dev
   xz-utils python3-numpy  # unpacking SMAP; scripts/telemanom_validation.py
   slurm-wlm munge
+  libmuparser-dev libxgboost-dev python3-pandas  # derived parameters, forests; tests/e2e/derived_params.sh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -17,6 +17,7 @@
 #include "core/error.hpp"
 #include "core/progress.hpp"
 #include "core/serialize.hpp"
+#include "derived/derived.hpp"
 #include "io/archive.hpp"
 #include "io/csv.hpp"
 #include "io/json.hpp"
@@ -150,6 +151,7 @@ int run_stats(const Job& job, const Comm& comm) {
     key += "|" + m.name;
     for (const auto& p : m.params) key += "," + p.name;
   }
+  for (const auto& d : job.derived()) key += "|" + d.name + "=" + d.expression;
   const Checkpoints checkpoints(job.common().output, "stats-" + io::bytes_checksum(key).substr(8));
   // Fault injection for the requeue tests: a pause after each partition, so that a job can be
   // killed part-way reliably.
@@ -160,6 +162,10 @@ int run_stats(const Job& job, const Comm& comm) {
     const auto b = plan.rank_begin[comm.rank()], e = plan.rank_begin[comm.rank() + 1];
     Progress progress(comm, "stats", e - b, "partitions", job.progress());
     const io::Archive archive = io::Archive::open(job.common().archive);
+    std::vector<std::string> mission_names;
+    for (const auto& m : plan.missions) mission_names.push_back(m.name);
+    const auto derived = derived::for_missions(archive, mission_names, job.derived(), plan.from, plan.to,
+                                               job.derived_options());
     io::Series series;
     std::vector<std::vector<BucketStats>> partials;
     for (auto i = b; i < e; ++i) {
@@ -182,7 +188,12 @@ int run_stats(const Job& job, const Comm& comm) {
         for (std::size_t k = 0; k < mission.params.size(); ++k) {
           series.time.clear();
           series.value.clear();
-          reader.read(mission.params[k].name, plan.from, plan.to, series);
+          const auto& md = derived[part.mission];
+          if (md.definitions.contains(mission.params[k].name))
+            series = md.definitions.read(archive, md.catalog, mission.params[k].name, std::max(plan.from, part.info.start),
+                                         std::min(plan.to, part.info.end));
+          else
+            reader.read(mission.params[k].name, plan.from, plan.to, series);
           kernels::bucket_stats(series.time, series.value, bucket, partials[k]);
           read += static_cast<std::int64_t>(series.size());
         }
