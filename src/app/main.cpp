@@ -294,6 +294,8 @@ const std::vector<Command>& commands() {
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
       {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
+      {"forest", "Random Forests explain parameters from the others and their lags; residuals as novelty (the job kind `forest` as a command)",
+       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("forest", c, a); }},
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},

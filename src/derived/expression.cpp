@@ -198,10 +198,11 @@ struct Program::Impl {
   std::vector<Instruction> code;
   std::size_t max_stack = 0;
   std::size_t if_depth = 0;
+  bool needs_mask = false;  // IEEE arithmetic propagates NaN by itself; comparisons, logic, functions do not
   Expression expression;
 
   void run_block(std::span<const std::span<const double>> in, std::size_t at, std::size_t n, double* out,
-                 std::vector<double>& buf, std::vector<double>& side) const;
+                 std::vector<double>& buf, std::vector<double>& side, std::vector<const double*>& top) const;
 };
 
 Program::Program(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -289,6 +290,11 @@ Program Program::compile(const Expression& x) {
         fail_at(0, "'" + x.text + "': strings, bulk functions and assignments are not supported");
       default: break;
     }
+    switch (tok[i].Cmd) {
+      case mu::cmVAR: case mu::cmVAL: case mu::cmVARMUL: case mu::cmVARPOW2: case mu::cmVARPOW3: case mu::cmVARPOW4:
+      case mu::cmADD: case mu::cmSUB: case mu::cmMUL: case mu::cmDIV: case mu::cmEND: break;
+      default: m->needs_mask = true;
+    }
     m->code.push_back(ins);
     if (tok[i].Cmd == mu::cmEND) break;
   }
@@ -297,8 +303,8 @@ Program Program::compile(const Expression& x) {
 }
 
 void Program::Impl::run_block(std::span<const std::span<const double>> in, std::size_t at, std::size_t n, double* out,
-                              std::vector<double>& buf, std::vector<double>& side) const {
-  std::vector<const double*> top(max_stack);
+                              std::vector<double>& buf, std::vector<double>& side,
+                              std::vector<const double*>& top) const {
   std::size_t sp = 0;  // stack entries in use; top[sp - 1] is the top
   std::size_t ss = 0;  // blocks in use on the side stack: conditions and then-values of ?:
   auto slot = [&](std::size_t s) { return buf.data() + s * kBlock; };
@@ -393,6 +399,7 @@ void Program::Impl::run_block(std::span<const std::span<const double>> in, std::
   }
   if (sp != 1) throw InternalError("muParser bytecode left " + std::to_string(sp) + " values on the stack");
   std::copy_n(top[0], n, out);
+  if (!needs_mask) return;
   // NaN propagates: an invalid input sample makes an invalid output sample, whatever the operator.
   for (const auto& s : in) {
     const double* v = s.data() + at;
@@ -405,8 +412,9 @@ void Program::evaluate(std::span<const std::span<const double>> inputs, std::spa
   for (const auto& s : inputs)
     if (s.size() != out.size()) throw InternalError("Program::evaluate: inputs and output differ in size");
   std::vector<double> buf(impl_->max_stack * kBlock), side((2 * impl_->if_depth + 1) * kBlock);
+  std::vector<const double*> top(impl_->max_stack);
   for (std::size_t at = 0; at < out.size(); at += kBlock)
-    impl_->run_block(inputs, at, std::min(kBlock, out.size() - at), out.data() + at, buf, side);
+    impl_->run_block(inputs, at, std::min(kBlock, out.size() - at), out.data() + at, buf, side, top);
 }
 
 void Program::evaluate_muparser(std::span<const std::span<const double>> inputs, std::span<double> out) const {

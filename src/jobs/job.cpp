@@ -74,6 +74,22 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
         {"ndt-smoothing", "ndt, telemanom: span of the exponentially weighted average of the errors before thresholding (default: none; telemanom 105 steps)"},
         {"model-dir", "where the trained models go (default OUTPUT/models)"},
         {"threads", "Torch threads per rank (default 1)"}}},
+      {"forest",
+       {{"target", "the parameters to explain: names and glob patterns (each gets its own forest)"},
+        {"lags", "lags of every feature, comma list of durations (default 0), multiples of the grid"},
+        {"grid", "resampling grid, last value held (default 1min)"},
+        {"train-from", "start of the reference period (default: the job's start)"},
+        {"train-to", "end of the reference period (default: the job's end); its last `holdout` share is held out"},
+        {"holdout", "share of the reference period held out for the fit and the threshold (default 0.25)"},
+        {"sigma", "novel where |residual| > mean + sigma x std of the held-out |residual| (default 5)"},
+        {"trees", "trees per forest (default 100)"},
+        {"depth", "maximum tree depth (default 8)"},
+        {"subsample", "share of the rows per tree (default 0.632)"},
+        {"colsample", "share of the features tried at each split (default 0.333)"},
+        {"seed", "random seed (default 1)"},
+        {"threads", "XGBoost threads per rank (default 1)"},
+        {"model", "a folder of trained models (a forest job's models/) to score with instead of training"},
+        {"model-dir", "where the trained models go (default OUTPUT/models)"}}},
       {"derived",
        {{"grid", "align every input on this grid (default: on the first input's sample times); any other line is NAME = EXPRESSION"},
         {"hold", "the longest a value is held when aligned (default: the mission's slice, 1d)"}}},
@@ -90,7 +106,7 @@ const std::map<std::string, std::vector<KeySpec>>& section_keys() {
   return keys;
 }
 const std::set<std::string>& known_kinds() {
-  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign"};
+  static const std::set<std::string> kinds = {"stats", "dependency", "novelty", "campaign", "forest"};
   return kinds;
 }
 
@@ -286,7 +302,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   };
   c.kind = kind_hint.empty() ? required("kind") : job.get("kind").value_or(kind_hint);
   if (!kind_hint.empty() && c.kind != kind_hint) job.fail("kind", "is '" + c.kind + "' but the command is '" + kind_hint + "'");
-  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, novelty, stats)");
+  if (!known_kinds().count(c.kind)) job.fail("kind", "unknown job kind '" + c.kind + "' (known: campaign, dependency, forest, novelty, stats)");
   const bool campaign = c.kind == "campaign";
   for (const char* key : {"jobs", "missions"})
     if (!campaign && job.get(key)) job.fail(key, "only a campaign has this key");

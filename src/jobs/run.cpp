@@ -10,6 +10,7 @@
 #include "jobs/plan.hpp"
 #include "jobs/product.hpp"
 #include "jobs/job.hpp"
+#include "jobs/forest/forest.hpp"
 #include "jobs/stats.hpp"
 
 namespace telemine::jobs {
@@ -32,6 +33,7 @@ int run_job(const Job& job, const Comm& comm) {
   if (kind == "dependency") return run_dependency(job, comm);
   if (kind == "novelty") return run_novelty(job, comm);
   if (kind == "campaign") return run_campaign(job, comm);
+  if (kind == "forest") return run_forest(job, comm);
   throw InternalError("no runner for job kind '" + kind + "'");
 }
 
