@@ -189,7 +189,11 @@ std::vector<derived::Definition> take_derived(const fs::path& file, std::string&
     const auto eq = line.find('=');
     const std::string name = eq == std::string::npos ? "" : trim(line.substr(0, eq));
     if (section == "derived" && !line.empty() && line.front() != '[' && line[0] != ';' && name != "grid" && name != "hold") {
-      out.push_back(derived::parse_definition(line, file.string() + ":" + std::to_string(n)));
+      try {
+        out.push_back(derived::parse_definition(line, file.string() + ":" + std::to_string(n)));
+      } catch (const UsageError& e) {
+        throw JobError(e.what());
+      }
       raw.clear();
     }
     kept += raw + "\n";
