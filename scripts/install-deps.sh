@@ -15,6 +15,7 @@ packages=(
   chromium apache2-utils                 # the page's browser test (playwright-core); ab for bench/serve
   libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
+  libmuparser-dev libxgboost-dev python3-pandas  # derived parameters, forests; tests/e2e/derived_params.sh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -31,6 +31,7 @@
 #include "jobs/evaluate_esa.hpp"
 #include "jobs/labels/labels.hpp"
 #include "jobs/dataset/export.hpp"
+#include "jobs/derived/derive.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -312,18 +313,24 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
 
 int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
   jobs::GetOptions o;
-  std::string archive, from, to, format;
+  std::string archive, from, to, format, grid, hold;
   po::options_description desc("get options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder")
       ("mission", po::value(&o.mission)->required(), "mission name")
-      ("param", po::value(&o.param)->required(), "parameter name")
+      ("param", po::value(&o.param)->required(), "parameter name, or an expression ('POWER_BUS_V * POWER_BUS_I')")
       ("from", po::value(&from), "first time (ISO-8601, inclusive)")
       ("to", po::value(&to), "end time (ISO-8601, exclusive)")
-      ("format", po::value(&format)->default_value("table"), "table or csv");
+      ("format", po::value(&format)->default_value("table"), "table or csv")
+      ("define", po::value(&o.defines)->composing(), "a derived parameter 'NAME = EXPR' that --param may name (repeatable)")
+      ("grid", po::value(&grid), "derived: align the inputs on this grid (default: the first input's times)")
+      ("hold", po::value(&hold), "derived: the longest a value is held (default: the mission's slice)");
   po::variables_map vm;
-  if (!parse("get", "--archive A --mission M --param P [--from T] [--to T] [--format table|csv]", desc, args, vm))
+  if (!parse("get", "--archive A --mission M --param P|EXPR [--define 'N = EXPR'] [--from T] [--to T] [--format table|csv]",
+             desc, args, vm))
     return 0;
+  if (!grid.empty()) o.grid = parse_duration(grid);
+  if (!hold.empty()) o.hold = parse_duration(hold);
   o.archive = archive;
   if (!from.empty()) o.from = parse_time(from);
   if (!to.empty()) o.to = parse_time(to);
@@ -331,6 +338,35 @@ int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
   comm.run_phase([&] {
     if (comm.is_root()) jobs::get(o, stdout);
   });
+  return 0;
+}
+
+int cmd_derive(const Comm& comm, const std::vector<std::string>& args) {
+  jobs::DeriveOptions o;
+  std::string archive, kind, grid, hold;
+  po::options_description desc("derive options");
+  desc.add_options()
+      ("archive", po::value(&archive)->required(), "archive folder")
+      ("mission", po::value(&o.mission)->required(), "mission name")
+      ("define", po::value(&o.define)->required(), "the parameter to write: 'NAME = EXPR'")
+      ("helper", po::value(&o.helpers)->composing(), "another 'NAME = EXPR' the definition uses, not written (repeatable)")
+      ("unit", po::value(&o.unit), "unit of the new parameter")
+      ("description", po::value(&o.description), "description (default: = EXPR)")
+      ("kind", po::value(&kind)->default_value("numeric"), "numeric or state")
+      ("grid", po::value(&grid), "align the inputs on this grid (default: the first input's times)")
+      ("hold", po::value(&hold), "the longest a value is held (default: the mission's slice)");
+  po::variables_map vm;
+  if (!parse("derive", "--archive A --mission M --define 'NAME = EXPR' [--unit U] [--description D]", desc, args, vm))
+    return 0;
+  o.archive = archive;
+  o.kind = io::parse_param_kind(kind);
+  if (!grid.empty()) o.grid = parse_duration(grid);
+  if (!hold.empty()) o.hold = parse_duration(hold);
+  const auto r = jobs::derive(o, comm);
+  if (comm.is_root())
+    std::printf("derived %s: %lld samples into %lld partitions of %s/%s (%lld unchanged)\n", r.name.c_str(),
+                static_cast<long long>(r.samples), static_cast<long long>(r.write.partitions_written), archive.c_str(),
+                o.mission.c_str(), static_cast<long long>(r.write.partitions_unchanged));
   return 0;
 }
 
@@ -466,12 +502,15 @@ const std::vector<Command>& commands() {
       {"ingest", "add CSV or telemanom (.npy) telemetry to a mission of the archive", cmd_ingest},
       {"info", "missions, parameters, time spans, sample counts, size on disk", cmd_info},
       {"get", "one parameter's samples over a time range, as a table or CSV", cmd_get},
+      {"derive", "materialise a derived parameter (an expression over parameters) into the archive", cmd_derive},
       {"run", "run a job file (any kind); options on the command line override the file", cmd_run},
       {"submit", "submit a job file to Slurm (sbatch); prints the job id", cmd_submit},
       {"stats", "per-bucket statistics of parameters (the job kind `stats` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
       {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
        [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
+      {"forest", "Random Forests explain parameters from the others and their lags; residuals as novelty (the job kind `forest` as a command)",
+       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("forest", c, a); }},
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dataset", "export a benchmark dataset in ESA-ADB's layout (channels, labels, types, splits, Croissant metadata, checksums)", cmd_dataset},
       {"labels", "list, add, import, export or remove a mission's labelled events (ESA-ADB's ids and types)", cmd_labels},

@@ -122,6 +122,7 @@ class MissionWriter::Impl {
   MissionLock lock;
   std::vector<ParamInfo> declared;
   std::vector<Event> events;
+  std::map<std::string, std::string> attributes;
   std::vector<PendingSlice> pending;
   fs::path catalog_tmp;
   bool committed = false;
@@ -187,6 +188,10 @@ void MissionWriter::add_event(Event event) {
   if (event.end < event.start)
     throw UsageError("event '" + event.kind + "' on '" + event.param + "' ends before it starts");
   impl_->events.push_back(std::move(event));
+}
+
+void MissionWriter::set_attribute(std::string key, std::string value) {
+  impl_->attributes[std::move(key)] = std::move(value);
 }
 
 void MissionWriter::write_slice(TimeNs slice_start, std::map<std::string, Series, std::less<>> data) {
@@ -302,6 +307,7 @@ WriteReport MissionWriter::commit() {
     for (auto& [start, p] : parts) c.partitions.push_back(std::move(p));
     std::sort(c.events.begin(), c.events.end(), event_less);
     c.events.erase(std::unique(c.events.begin(), c.events.end()), c.events.end());
+    for (const auto& [k, v] : m.attributes) c.attributes[k] = v;
     if (c.attributes.find("time_note") == c.attributes.end())
       c.attributes["time_note"] = "times are int64 nanoseconds since 1970-01-01T00:00:00Z (UTC)";
 

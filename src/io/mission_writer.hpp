@@ -61,6 +61,9 @@ class MissionWriter {
   /// conflicting declarations the one from the lowest rank wins).
   void declare(ParamInfo param);
   void add_event(Event event);
+  /// Sets a catalogue attribute (free metadata, e.g. a derived parameter's expression). Rank 0's
+  /// settings are the ones written at commit.
+  void set_attribute(std::string key, std::string value);
 
   /// Writes the slice containing `slice_start` (which must be aligned to the slice) to a
   /// temporary file, merged with the partition already in the archive. Every series must lie

@@ -72,7 +72,39 @@ std::map<std::string, int> key_lines(const fs::path& file, const std::string& te
   return lines;
 }
 
+// The [derived] section's definitions (any name is allowed there), taken out of `text`: their
+// lines are blanked, so that line numbers stay, and Boost.Program_options sees only known keys.
+std::vector<derived::Definition> take_derived(const fs::path& file, std::string& text) {
+  std::vector<derived::Definition> out;
+  std::string kept, raw, section;
+  std::istringstream in(text);
+  int n = 0;
+  while (std::getline(in, raw)) {
+    ++n;
+    const std::string line(trim(std::string_view(raw).substr(0, raw.find('#'))));
+    if (!line.empty() && line.front() == '[' && line.back() == ']')
+      section = trim(std::string_view(line).substr(1, line.size() - 2));
+    const auto eq = line.find('=');
+    const std::string name(eq == std::string::npos ? std::string_view() : trim(std::string_view(line).substr(0, eq)));
+    if (section == "derived" && !line.empty() && line.front() != '[' && line[0] != ';' && name != "grid" && name != "hold") {
+      try {
+        out.push_back(derived::parse_definition(line, file.string() + ":" + std::to_string(n)));
+      } catch (const UsageError& e) {
+        throw JobError(e.what());
+      }
+      raw.clear();
+    }
+    kept += raw + "\n";
+  }
+  text = kept;
+  return out;
+}
+
 }  // namespace
+
+derived::Options Job::derived_options() const {
+  return {get_duration("derived.hold").value_or(0), get_duration("derived.grid").value_or(0)};
+}
 
 std::optional<std::string> Job::get(const std::string& key) const {
   auto it = values_.find(key);
@@ -223,8 +255,10 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
     std::ifstream in(file, std::ios::binary);
     if (!in) throw JobError(file.string() + ": cannot read job file");
     job.text_.assign(std::istreambuf_iterator<char>(in), {});
-    const auto lines = key_lines(file, job.text_);
-    std::istringstream text(job.text_);
+    std::string known = job.text_;
+    job.derived_ = take_derived(file, known);
+    const auto lines = key_lines(file, known);
+    std::istringstream text(known);
     po::parsed_options parsed(&desc);
     try {
       parsed = po::parse_config_file(text, desc, false);
@@ -249,6 +283,9 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       job.summary_only_ = true;
     } else if (a == "--skip-complete") {
       job.skip_complete_ = true;
+    } else if (a.rfind("--derived.", 0) == 0 && a.find('=') != std::string::npos &&
+               !is_known(a.substr(2, a.find('=') - 2))) {
+      job.derived_.push_back(derived::parse_definition(a.substr(10), "command line"));
     } else if (a.rfind("--", 0) == 0 && !kind_hint.empty()) {
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
@@ -289,7 +326,8 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   if (campaign && job.get("mission")) job.fail("mission", "a campaign takes 'missions' (each job runs once per mission)");
   for (const auto& [key, value] : job.values_) {
     const auto dot = key.find('.');
-    if (dot != std::string::npos && key.substr(0, dot) != c.kind && key.substr(0, dot) != "slurm")
+    if (dot != std::string::npos && key.substr(0, dot) != c.kind && key.substr(0, dot) != "slurm" &&
+        key.substr(0, dot) != "derived")
       job.fail(key, "belongs to kind '" + key.substr(0, dot) + "', not '" + c.kind + "'");
   }
   if (campaign) {

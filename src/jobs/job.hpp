@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "derived/definition.hpp"
 
 namespace telemine::jobs {
 
@@ -78,6 +79,13 @@ class Job {
   /// Throws JobError "<where>: key '<key>': <message>".
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
 
+  /// The `[derived]` section's `NAME = EXPR` lines in file order, then `--derived.NAME=EXPR`
+  /// from the command line (`derived.grid` and `derived.hold` are ordinary keys). Unvalidated:
+  /// the expressions are checked against each mission's parameters when the job is planned.
+  const std::vector<derived::Definition>& derived() const noexcept { return derived_; }
+  /// `derived.grid` and `derived.hold`, typed (0 when not given).
+  derived::Options derived_options() const;
+
   /// Every option this telemine knows, for `--help`: common, each kind's section, [slurm], from
   /// the registry.
   static std::string help();
@@ -89,6 +97,7 @@ class Job {
   std::vector<std::string> args_;
   std::map<std::string, std::string> values_;  // every key given, merged (command line wins)
   std::map<std::string, std::string> origin_;  // key -> FILE:LINE or "command line"
+  std::vector<derived::Definition> derived_;
   bool dry_run_ = false;
   bool progress_ = true;
   bool summary_only_ = false;

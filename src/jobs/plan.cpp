@@ -6,6 +6,7 @@
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/serialize.hpp"
+#include "derived/derived.hpp"
 #include "io/records.hpp"
 
 namespace telemine::jobs {
@@ -98,6 +99,16 @@ Plan get(ByteReader& r) {
   return p;
 }
 
+// The mission's parameters and the job's [derived] ones, validated against it, sorted by name.
+std::vector<io::ParamInfo> with_derived(const Job& job, const io::Catalog& cat) {
+  if (job.derived().empty()) return cat.params;
+  derived::Definitions::make(job.derived(), cat, job.common().from, job.common().to, job.derived_options());
+  std::vector<io::ParamInfo> all = cat.params;
+  for (const auto& d : job.derived()) all.push_back(derived::param_info(d));
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return all;
+}
+
 }  // namespace
 
 Plan make_plan(const Job& job, int ranks) {
@@ -119,7 +130,7 @@ Plan make_plan(const Job& job, int ranks) {
     if (!archive.has_mission(name)) job.fail("mission", "archive " + c.archive.string() + " has no mission '" + name + "'");
     const io::Catalog cat = archive.catalog(name);
     PlannedMission m{name, {}};
-    for (const auto& p : cat.params) {
+    for (const auto& p : with_derived(job, cat)) {
       bool selected = c.params.empty();
       for (std::size_t k = 0; k < c.params.size(); ++k)
         if (glob_match(c.params[k], p.name)) selected = pattern_used[k] = true;

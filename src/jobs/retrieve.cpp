@@ -1,6 +1,7 @@
 #include "jobs/retrieve.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -10,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/suggest.hpp"
+#include "derived/derived.hpp"
 #include "io/archive.hpp"
 
 namespace telemine::jobs {
@@ -171,6 +173,44 @@ void list_params(const io::Archive& archive, const io::Catalog& c, const InfoOpt
   print_rows(header, rows, o.format, out);
 }
 
+bool is_identifier(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
+}
+
+// A stored parameter, one of the --define'd ones, or an ad-hoc expression.
+io::Series read_param(const io::Archive& archive, const io::Catalog& c, const GetOptions& o) {
+  std::vector<derived::Definition> defs;
+  for (const auto& d : o.defines) defs.push_back(derived::parse_definition(d, "--define '" + d + "'"));
+  const bool defined = std::any_of(defs.begin(), defs.end(), [&](const auto& d) { return d.name == o.param; });
+  if (c.find_param(o.param) == nullptr && !defined) {
+    if (is_identifier(o.param))
+      throw UsageError("mission " + o.mission + " has no parameter '" + o.param + "' (" +
+                       std::to_string(c.params.size()) + " parameters: see telemine info --archive " +
+                       o.archive.string() + " --mission " + o.mission + ")");
+    defs.push_back({"(expression)", o.param, "--param '" + o.param + "'"});
+  }
+  if (defs.empty()) return archive.read(c, o.param, o.from, o.to);
+  const auto d = derived::Definitions::make(defs, c, o.from, o.to, derived::Options{o.hold, o.grid});
+  return d.read(archive, c, defined || c.find_param(o.param) ? o.param : "(expression)", o.from, o.to);
+}
+
+// Materialised derived parameters: their expressions and inputs, from the catalogue.
+void print_derived(const io::Catalog& c, std::FILE* out) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& [key, value] : c.attributes) {
+    const std::string suffix = ".expression";
+    if (key.rfind("derived.", 0) != 0 || key.size() <= suffix.size() + 8 ||
+        key.compare(key.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string name = key.substr(8, key.size() - 8 - suffix.size());
+    const auto inputs = c.attributes.find("derived." + name + ".inputs");
+    rows.push_back({name, value, inputs == c.attributes.end() ? "" : inputs->second});
+  }
+  if (rows.empty()) return;
+  std::fprintf(out, "\n%zu derived parameters (materialised by telemine derive):\n", rows.size());
+  print_rows({"param", "expression", "inputs"}, rows, TableFormat::table, out);
+}
+
 }  // namespace
 
 void info(const InfoOptions& o, std::FILE* out) {
@@ -189,6 +229,7 @@ void info(const InfoOptions& o, std::FILE* out) {
                  span_text(mission_span(c)).c_str());
   }
   list_params(archive, c, o, out);
+  if (o.format == TableFormat::table) print_derived(c, out);
   if (o.format == TableFormat::table && !c.events.empty()) {
     std::fprintf(out, "\n%zu events:\n", c.events.size());
     std::vector<std::vector<std::string>> ev;
@@ -202,11 +243,7 @@ std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (o.to <= o.from) throw UsageError("--to must be after --from");
   const io::Archive archive = io::Archive::open(o.archive);
   const io::Catalog c = archive.catalog(o.mission);
-  if (c.find_param(o.param) == nullptr)
-    throw UsageError("mission " + o.mission + " has no parameter '" + o.param + "' (" +
-                     std::to_string(c.params.size()) + " parameters: see telemine info --archive " +
-                     o.archive.string() + " --mission " + o.mission + ")");
-  const io::Series s = archive.read(c, o.param, o.from, o.to);
+  const io::Series s = read_param(archive, c, o);
 
   // Formatted into one buffer and written in large blocks: a day at 1 Hz is 86,400 lines.
   std::string buf;

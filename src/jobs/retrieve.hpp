@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -31,9 +32,14 @@ struct GetOptions {
   TimeNs from = kTimeMin;
   TimeNs to = kTimeMax;
   TableFormat format = TableFormat::table;
+  /// `NAME = EXPR` definitions that `param` may name; `param` may also be an expression itself.
+  std::vector<std::string> defines;
+  DurationNs grid = 0;  ///< derived: align on this grid (0: on the first input's times)
+  DurationNs hold = 0;  ///< derived: the longest a value is held (0: the mission's slice)
 };
 
-/// Samples of one parameter in time order. CSV: `time,value`, ISO-8601 UTC to the nanosecond,
+/// Samples of one parameter in time order: stored, derived (`defines`), or an ad-hoc expression
+/// (`POWER_BUS_V * POWER_BUS_I`). CSV: `time,value`, ISO-8601 UTC to the nanosecond,
 /// values printed shortest-exact (they parse back to the identical double), `nan` for invalid.
 /// Returns the number of samples written.
 std::int64_t get(const GetOptions& options, std::FILE* out);

@@ -13,6 +13,7 @@ int never_run(const Job&, const Comm&) { throw std::logic_error("job_fuzz: a run
 int run_stats(const Job& j, const Comm& c) { return never_run(j, c); }
 int run_dependency(const Job& j, const Comm& c) { return never_run(j, c); }
 int run_novelty(const Job& j, const Comm& c) { return never_run(j, c); }
+int run_forest(const Job& j, const Comm& c) { return never_run(j, c); }
 namespace dataset {
 int run_export_job(const Job& j, const Comm& c) { return never_run(j, c); }
 }  // namespace dataset

@@ -76,7 +76,7 @@ TEST(Job, ErrorsNameTheFileLineAndKey) {
   EXPECT_EQ(with("kind = stats\njust words\n"), file + ":2: expected 'key = value', got 'just words'");
   EXPECT_EQ(with("kind = stats\nkind = stats\n"), file + ":2: key 'kind' given twice (first at line 1)");
   EXPECT_EQ(with("kind = histogram\narchive=a\nmission=M\noutput=o\n"),
-            file + ":1: key 'kind': unknown job kind 'histogram' (known: campaign, dataset, dependency, novelty, stats)");
+            file + ":1: key 'kind': unknown job kind 'histogram' (known: campaign, dataset, dependency, forest, novelty, stats)");
   EXPECT_EQ(with("kind = stats\narchive=a\nmission=M\n"), file + ": missing key 'output'");
   EXPECT_NE(with("kind = stats\narchive=a\nmission=M\noutput=o\nfrom = yesterday\n").find(file + ":5: key 'from': invalid time"),
             std::string::npos);
@@ -148,4 +148,21 @@ TEST(Plan, SelectsPartitionsAndBalancesRanks) {
   EXPECT_NE(error_of([&] { make_plan(Job::parse(dir / "bad2.ini", {}), 1); }).find(":3: key 'mission': archive"), std::string::npos);
   test::write_text(dir / "bad3.ini", "kind=stats\narchive=" + (dir / "nowhere").string() + "\nmission=M\noutput=o\n");
   EXPECT_NE(error_of([&] { make_plan(Job::parse(dir / "bad3.ini", {}), 1); }).find(":2: key 'archive': "), std::string::npos);
+}
+
+TEST(Job, DerivedSectionTakesAnyNameWithItsLine) {
+  TempDir dir;
+  const auto file = dir / "job.ini";
+  test::write_text(file, std::string(kJob) + "[derived]\ngrid = 1min\nBUS_P = POWER_BUS_V * POWER_BUS_I\n"
+                                             "COLD = THERM_HTR1_ON > 0 && THERM_BAT_T < 10  # heater on, battery cold\n");
+  const Job job = Job::parse(file, {"--derived.DT=THERM_BAT_T - THERM_PANEL_T", "--derived.hold=2h"});
+  ASSERT_EQ(job.derived().size(), 3u);
+  EXPECT_EQ(job.derived()[0], (derived::Definition{"BUS_P", "POWER_BUS_V * POWER_BUS_I", file.string() + ":17"}));
+  EXPECT_EQ(job.derived()[1].expression, "THERM_HTR1_ON > 0 && THERM_BAT_T < 10");
+  EXPECT_EQ(job.derived()[2], (derived::Definition{"DT", "THERM_BAT_T - THERM_PANEL_T", "command line"}));
+  EXPECT_EQ(job.derived_options().grid, kMinute);
+  EXPECT_EQ(job.derived_options().hold, 2 * kHour);
+  test::write_text(file, std::string(kJob) + "[derived]\nBUS_P POWER_BUS_V\n");
+  EXPECT_EQ(error_of([&] { Job::parse(file, {}); }),
+            file.string() + ":16: expected 'NAME = EXPRESSION', got 'BUS_P POWER_BUS_V'");
 }

@@ -14,11 +14,12 @@ const KindSpec& dependency_kind();
 const KindSpec& novelty_kind();
 const KindSpec& campaign_kind();
 const KindSpec& dataset_kind();
+const KindSpec& forest_kind();
 
 const std::vector<const KindSpec*>& kinds() {
   static const std::vector<const KindSpec*> all = [] {
     // One line per kind.
-    std::vector<const KindSpec*> k = {&stats_kind(), &dependency_kind(), &novelty_kind(), &campaign_kind(), &dataset_kind()};
+    std::vector<const KindSpec*> k = {&stats_kind(), &dependency_kind(), &novelty_kind(), &campaign_kind(), &dataset_kind(), &forest_kind()};
     std::sort(k.begin(), k.end(), [](const KindSpec* a, const KindSpec* b) { return a->name < b->name; });
     return k;
   }();
@@ -71,6 +72,17 @@ const std::vector<KeySpec>& slurm_keys() {
   return keys;
 }
 
+// [derived] holds NAME = EXPRESSION lines (taken out before the keys are read, job.cpp) and
+// these two keys, valid with every kind.
+const std::vector<KeySpec>& derived_keys() {
+  static const std::vector<KeySpec> keys = {
+      {"grid", KeyType::duration, "", 1e6, 86400e9, {},
+       "align every input on this grid (default: on the first input's sample times); any other line is NAME = EXPRESSION"},
+      {"hold", KeyType::duration, "", 1e6, {}, {}, "the longest a value is held when aligned (default: the mission's slice, 1d)"},
+  };
+  return keys;
+}
+
 std::string bound(const KeySpec& k, double v) {
   if (k.type == KeyType::duration) return format_duration(static_cast<DurationNs>(v));
   char buf[32];
@@ -100,6 +112,7 @@ void help_line(std::string& out, const std::string& key, const KeySpec& k) {
 
 const std::vector<KeySpec>* section_keys(std::string_view section) {
   if (section == "slurm") return &slurm_keys();
+  if (section == "derived") return &derived_keys();
   const KindSpec* k = find_kind(section);
   return k && !k->keys.empty() ? &k->keys : nullptr;
 }
@@ -108,6 +121,7 @@ std::vector<std::string> section_names() {
   std::vector<std::string> out;
   for (const KindSpec* k : kinds())
     if (!k->keys.empty()) out.push_back(k->name);
+  out.push_back("derived");
   out.push_back("slurm");
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include "core/comm.hpp"
 #include "core/serialize.hpp"
+#include "derived/derived.hpp"
 #include "jobs/checkpoint.hpp"
 #include "jobs/job.hpp"
 
@@ -13,12 +14,13 @@ namespace telemine::jobs::stats {
 
 using kernels::BucketStats;
 
-std::string checkpoint_stage(const Settings& settings, const Plan& plan) {
+std::string checkpoint_stage(const Job& job, const Settings& settings, const Plan& plan) {
   std::string key = format_duration(settings.bucket) + "|" + std::to_string(plan.from) + "|" + std::to_string(plan.to);
   for (const auto& m : plan.missions) {
     key += "|" + m.name;
     for (const auto& p : m.params) key += "," + p.name;
   }
+  for (const auto& d : job.derived()) key += "|" + d.name + "=" + d.expression;
   return "stats-" + io::bytes_checksum(key).substr(8);
 }
 
@@ -59,6 +61,12 @@ Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, con
   // killed part-way reliably.
   const char* delay_env = std::getenv("TELEMINE_TEST_PARTITION_DELAY_MS");
   const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
+  // Derived parameters ([derived]) are computed from their inputs over each partition's slice.
+  std::vector<std::string> mission_names;
+  for (const auto& m : plan.missions) mission_names.push_back(m.name);
+  const auto derived = derived::for_missions(io::Archive::open(job.common().archive), mission_names, job.derived(),
+                                             plan.from, plan.to, job.derived_options());
+  const io::Archive archive = io::Archive::open(job.common().archive);
   io::Series series;
   PartitionVisitor visit;
   visit.resume = [&](const PlannedPartition& part) {
@@ -73,7 +81,12 @@ Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, con
     for (std::size_t k = 0; k < mission.params.size(); ++k) {
       series.time.clear();
       series.value.clear();
-      reader.read(mission.params[k].name, plan.from, plan.to, series);
+      const auto& md = derived[static_cast<std::size_t>(part.mission)];
+      if (md.definitions.contains(mission.params[k].name))
+        series = md.definitions.read(archive, md.catalog, mission.params[k].name, std::max(plan.from, part.info.start),
+                                     std::min(plan.to, part.info.end));
+      else
+        reader.read(mission.params[k].name, plan.from, plan.to, series);
       kernels::bucket_stats(series.time, series.value, settings.bucket, p.params[k]);
       p.samples += static_cast<std::int64_t>(series.size());
     }

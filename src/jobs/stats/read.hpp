@@ -27,6 +27,6 @@ Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, con
                          const ParamIndex& params, const Checkpoints& checkpoints);
 
 /// The checkpoint stage of a stats job: everything a partition's partial results depend on.
-std::string checkpoint_stage(const Settings& settings, const Plan& plan);
+std::string checkpoint_stage(const Job& job, const Settings& settings, const Plan& plan);
 
 }  // namespace telemine::jobs::stats

@@ -24,7 +24,7 @@ int run_stats(const Job& job, const Comm& comm) {
   Product product(job, plan, comm);
   product.phase("plan");
   const ParamIndex params(plan);
-  const Checkpoints checkpoints(job.common().output, stats::checkpoint_stage(settings, plan));
+  const Checkpoints checkpoints(job.common().output, stats::checkpoint_stage(job, settings, plan));
 
   stats::Partials partials;
   comm.run_phase([&] { partials = stats::read_partitions(job, plan, comm, settings, params, checkpoints); });
