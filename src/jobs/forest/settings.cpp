@@ -12,7 +12,7 @@ const KindSpec& forest_kind() {
       {
           {"target", KeyType::list, "", {}, {}, {}, "the parameters to explain: names and glob patterns (each gets its own forest)"},
           {"lags", KeyType::list, "", {}, {}, {}, "lags of every feature, comma list of durations (default 0), multiples of the grid"},
-          {"grid", KeyType::text, "", {}, {}, {}, "resampling grid, last value held (default 1min)"},
+          {"grid", KeyType::duration, "1min", 1e6, 86400e9, {}, "resampling grid, last value held"},
           {"train-from", KeyType::text, "", {}, {}, {}, "start of the reference period (default: the job's start)"},
           {"train-to", KeyType::text, "", {}, {}, {}, "end of the reference period (default: the job's end); its last `holdout` share is held out"},
           {"holdout", KeyType::text, "", {}, {}, {}, "share of the reference period held out for the fit and the threshold (default 0.25)"},

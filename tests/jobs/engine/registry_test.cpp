@@ -32,7 +32,7 @@ std::string job_error(TempDir& dir, const std::string& kind, const std::string& 
 }  // namespace
 
 TEST(Registry, ListsEveryKindOnceSortedWithItsRunner) {
-  EXPECT_EQ(kind_names(), "campaign, dataset, dependency, novelty, stats");
+  EXPECT_EQ(kind_names(), "campaign, dataset, dependency, forest, novelty, stats");
   for (const KindSpec* k : kinds()) {
     EXPECT_NE(k->run, nullptr) << k->name;
     EXPECT_EQ(find_kind(k->name), k);
