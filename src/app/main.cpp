@@ -459,9 +459,9 @@ int cmd_plot(const Comm& comm, const std::vector<std::string>& args) {
       ("to", po::value(&to), "end (exclusive; default the mission's end)")
       ("width", po::value(&o.width)->default_value(1200), "width in pixels")
       ("detections", po::value(&detections), "a novelty job's detections.csv, marked on the panels")
-      ("output", po::value(&output)->required(), "the SVG file to write");
+      ("output", po::value(&output)->required(), "the file to write: F.svg, or F.png (drawn from the same SVG)");
   po::variables_map vm;
-  if (!parse("plot", "--archive A --mission M --params P,Q [--from T --to T] [--detections CSV] --output F.svg", desc, args, vm))
+  if (!parse("plot", "--archive A --mission M --params P,Q [--from T --to T] [--detections CSV] --output F.svg|F.png", desc, args, vm))
     return 0;
   o.archive = archive;
   for (std::size_t at = 0;;) {

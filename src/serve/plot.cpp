@@ -5,9 +5,11 @@
 
 #include "core/error.hpp"
 #include "io/archive.hpp"
+#include "io/csv_reader.hpp"
 #include "io/json.hpp"
 #include "io/svg.hpp"
 #include "kernels/decimate.hpp"
+#include "serve/png.hpp"
 
 namespace telemine::serve {
 
@@ -15,26 +17,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// detections.csv (mission,param,start,end,score,contributors) rows of one mission.
+// detections.csv (mission,param,start,end,score,contributors) rows of one mission, read as
+// RFC 4180 (a parameter's name may hold a comma or a quote).
 std::vector<io::SvgInterval> read_detections(const fs::path& file, const std::string& mission) {
-  std::ifstream in(file);
-  if (!in) throw IoError(file.string() + ": cannot open");
-  std::string line;
-  std::getline(in, line);
-  if (line.rfind("mission,param,start,end,score", 0) != 0) throw IoError(file.string() + ":1: not a detections.csv header");
+  io::CsvReader csv = io::CsvReader::open(file);
+  std::vector<std::string_view> c;
+  if (!csv.next(c) || c.size() < 5 || c[0] != "mission" || c[1] != "param" || c[2] != "start" || c[3] != "end" ||
+      c[4] != "score")
+    csv.fail_at(1, "not a detections.csv header (mission,param,start,end,score,...)");
   std::vector<io::SvgInterval> out;
-  for (int n = 2; std::getline(in, line); ++n) {
-    std::vector<std::string> c;
-    for (std::size_t at = 0;;) {
-      const std::size_t next = line.find(',', at);
-      c.push_back(line.substr(at, next - at));
-      if (next == std::string::npos) break;
-      at = next + 1;
-    }
+  while (csv.next(c)) {
     TimeNs a = 0, b = 0;
     if (c.size() < 5 || !try_parse_time(c[2], a) || !try_parse_time(c[3], b))
-      throw IoError(file.string() + ":" + std::to_string(n) + ": expected mission,param,start,end,score,...");
-    if (c[0] == mission) out.push_back(io::SvgInterval{a, b, "detection", c[1], "score " + c[4]});
+      csv.fail("expected mission,param,start,end,score,...");
+    if (c[0] == mission) out.push_back(io::SvgInterval{a, b, "detection", std::string(c[1]), "score " + std::string(c[4])});
   }
   return out;
 }
@@ -74,7 +70,8 @@ std::int64_t plot(const PlotOptions& o) {
     if (e.end > p.from && e.start < p.to) p.intervals.push_back(io::SvgInterval{e.start, e.end, e.kind, e.param, e.text});
   if (!o.detections.empty())
     for (auto& d : read_detections(o.detections, o.mission)) p.intervals.push_back(std::move(d));
-  io::write_file_atomically(o.output, io::svg_plot(p));
+  const std::string svg = io::svg_plot(p);
+  io::write_file_atomically(o.output, o.output.extension() == ".png" ? svg_to_png(svg) : svg);
   return drawn;
 }
 

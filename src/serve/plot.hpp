@@ -19,10 +19,10 @@ struct PlotOptions {
   TimeNs to = kTimeMax;    ///< default: the mission's end
   int width = 1200;
   std::filesystem::path detections;  ///< optional
-  std::filesystem::path output;      ///< .svg
+  std::filesystem::path output;      ///< .svg, or .png (the same plot drawn by librsvg)
 };
 
-/// Writes the SVG atomically. Returns the number of points drawn. Throws UsageError for an
+/// Writes the SVG (or its PNG) atomically. Returns the number of points drawn. Throws UsageError for an
 /// unknown mission or parameter or a bad range, IoError for unreadable files.
 std::int64_t plot(const PlotOptions& options);
 

@@ -46,6 +46,22 @@ assert all(p.get("d").count("L") + p.get("d").count("M") <= 4 * 730 for p in lin
 grep -q "<title>detection" "$WORK/plot.svg" || fail "plot: detections not marked"
 grep -q "<title>anomaly" "$WORK/plot.svg" || fail "plot: anomaly events not shaded"
 pass "plot: an SVG of 3 panels, M4-decimated, events shaded, detections marked"
+tm plot --archive "$WORK/archive" --mission SYN1 --params POWER_BUS_I,PAYLOAD_I --width 900 \
+  --detections "$WORK/novelty/detections.csv" --output "$WORK/plot.png" > /dev/null
+py 'import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+chunks, at = {}, 8
+while at < len(b):
+    n, kind = struct.unpack(">I4s", b[at:at + 8])
+    chunks[kind] = chunks.get(kind, b"") + b[at + 8:at + 8 + n]
+    at += 12 + n
+w, h = struct.unpack(">II", chunks[b"IHDR"][:8])
+assert w == 900 and h > 100, (w, h)
+# drawn, not blank: the pixels hold many byte values
+assert len(set(zlib.decompress(chunks[b"IDAT"]))) > 8' "$WORK/plot.png" || fail "plot.png"
+ART="$(dirname "$TELEMINE")/test-artefacts/serve_plot_report"; mkdir -p "$ART" && cp "$WORK/plot.png" "$ART/"
+pass "plot --output F.png: the same plot drawn by librsvg, 900 pixels wide"
 
 expect_fail 2 "unknown parameter 'NOPE'" tm plot --archive "$WORK/archive" --mission SYN1 --params NOPE --output "$WORK/x.svg"
 expect_fail 2 "unknown mission" tm plot --archive "$WORK/archive" --mission NOPE --params A --output "$WORK/x.svg"
