@@ -17,23 +17,26 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wall() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 field() { sed "s/.*\"$1\": \([0-9.e+-]*\).*/\1/"; }
 
-echo "== expression A * B + C, 16 M samples a rank, 2 ranks; numpy in 2 processes on the same arrays"
-N=16000000
-tm=$("${MPI[@]}" -np 2 "$B/bench/derived_eval_bench" "$D" $N 11)
-np=$(/usr/bin/python3 "$SRC/bench/peers/derived_numpy.py" "$D" $N 2 11)
-rm -f "$D"/derived-inputs-*.f64
-echo "telemine: $tm"
-echo "numpy:    $np"
-t=$(echo "$tm" | field telemine_msps) nb=$(echo "$np" | field numpy_best_msps) no=$(echo "$np" | field numpy_obvious_msps)
-printf 'telemine %.0f M samples/s on 2 ranks: %.2fx numpy at its best (preallocated ufuncs), %.2fx the obvious a * b + c\n' \
-  "$t" "$(echo "$t / $nb" | bc -l)" "$(echo "$t / $no" | bc -l)"
+for chunk in 86400 16000000; do
+  N=16000000
+  what=$([ $chunk = 86400 ] && echo "one day partition at 1 Hz at a time, as a job evaluates it" || echo "one array, streamed from memory")
+  echo "== expression A * B + C, 16 M samples a rank, 2 ranks, $what; numpy in 2 processes on the same arrays"
+  tm=$("${MPI[@]}" -np 2 "$B/bench/derived_eval_bench" "$D" $N $chunk 11)
+  np=$(/usr/bin/python3 "$SRC/bench/peers/derived_numpy.py" "$D" $N $chunk 2 11)
+  rm -f "$D"/derived-inputs-*.f64
+  echo "telemine: $tm"
+  echo "numpy:    $np"
+  t=$(echo "$tm" | field telemine_msps) nb=$(echo "$np" | field numpy_best_msps) no=$(echo "$np" | field numpy_obvious_msps)
+  printf 'telemine %.0f M samples/s on 2 ranks: %.2fx numpy at its best (preallocated ufuncs), %.2fx the obvious a * b + c\n' \
+    "$t" "$(echo "$t / $nb" | bc -l)" "$(echo "$t / $no" | bc -l)"
+done
 
 echo
 echo "== stats job (1 h buckets, 2 ranks) on a derived parameter against the same values stored"
 A="$D/archive"
 if [ ! -f "$A/SYN1/catalog.h5" ]; then
   "${MPI[@]}" -np 2 "$B/telemine" generate --archive "$A" --mission-count 1 --days 60 --rate 1s --seed 3 --quiet
-  "$B/telemine" derive --archive "$A" --mission SYN1 --define 'BUS_P_STORED = POWER_BAT_V * POWER_BUS_I' --quiet
+  "$B/telemine" derive --archive "$A" --mission SYN1 --define 'BUS_P_STORED = POWER_BAT_V * POWER_BUS_I' > /dev/null
 fi
 cat > "$D/derived.ini" <<INI
 kind = stats

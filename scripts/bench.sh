@@ -14,7 +14,7 @@ exec > >(tee "$D/results.txt") 2>&1
 # Peers: Debian's pandas, h5py, numpy, scikit-learn and PyTorch for /usr/bin/python3, DuckDB from npm (its native binary ships
 # inside the package).
 missing=()
-for p in python3-pandas python3-h5py python3-numpy python3-sklearn python3-torch bc; do
+for p in python3-pandas python3-h5py python3-numpy python3-sklearn python3-torch bc wrk apache2-utils; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 command -v npm > /dev/null || missing+=(nodejs npm)  # the machine's own Node.js may already bring npm
@@ -163,8 +163,12 @@ echo "== serve: HTTP, M4 over a year against pandas, the page in Chromium (bench
 bench/serve_bench.sh "$BUILD" "$D/serve"
 echo "== products: index 100,000 product folders, searches over them (bench/products_bench.cpp)"
 "$B/bench/products_bench" "$D/products" 100000
-echo "== archive fixity: telemine verify at 1 and 2 ranks vs sha256sum and xxhsum, 2 GB archive"
+echo "== archive fixity: telemine verify at 1 and 2 ranks vs sha256sum and xxhsum, 2 GB and 20 GB archives"
 "${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/fixity-2g" 100 15 > /dev/null
 bench/products_fixity.sh "$B" "$D/fixity-2g"
+"${MPI[@]}" -np 2 "$B/bench/scan_bench" build "$D/fixity-20g" 500 30 > /dev/null
+RUNS=1 bench/products_fixity.sh "$B" "$D/fixity-20g"
+echo "== derived parameters and forests: expression vs numpy, stats on derived vs stored, forest vs scikit-learn"
+bench/derived_bench.sh "$B" "$D/derived"
 echo "== portable build (x86-64-v2) with and without the AVX2 clones, against -march=native (bench/dispatch.sh)"
 bench/dispatch.sh 3

@@ -16,7 +16,7 @@ packages=(
   libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
   libmuparser-dev libxgboost-dev python3-pandas  # derived parameters, forests; tests/e2e/derived_params.sh
-  librsvg2-dev  # plot --output F.png (the SVG drawn by librsvg into cairo)
+  librsvg2-dev zlib1g-dev  # plot --output F.png (the SVG drawn by librsvg into cairo); gzip answers of serve
 )
 missing=()
 for p in "${packages[@]}"; do

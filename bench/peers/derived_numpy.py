@@ -1,7 +1,7 @@
 """Peer of bench/derived_eval_bench.cpp: the same expression (A * B + C) over the same arrays with
 numpy, in P processes at once as telemine runs P ranks. Two ways: the obvious `a * b + c` (numpy
-allocates temporaries) and numpy at its best (ufuncs into a preallocated output).
-Usage: derived_numpy.py DIR N P REPS. Prints JSON: M samples/s over all processes, the checksum."""
+allocates temporaries) and numpy at its best (ufuncs into a preallocated output), CHUNK samples at a
+time as the telemine benchmark does. Usage: derived_numpy.py DIR N CHUNK P REPS. Prints JSON: M samples/s over all processes, the checksum."""
 import json
 import multiprocessing as mp
 import sys
@@ -11,29 +11,33 @@ import numpy as np
 
 
 def work(args):
-    path, n, reps, barrier = args
+    path, n, chunk, reps, barrier = args
     a, b, c = np.fromfile(path, dtype=np.float64).reshape(3, n)
     out = np.empty(n)
     obvious, best = [], []
+    starts = range(0, n, chunk)
     for _ in range(reps):
         barrier.wait()
         t0 = time.perf_counter()
-        r = a * b + c
+        for s in starts:
+            out[s:s + chunk] = a[s:s + chunk] * b[s:s + chunk] + c[s:s + chunk]
         obvious.append(time.perf_counter() - t0)
         barrier.wait()
         t0 = time.perf_counter()
-        np.multiply(a, b, out=out)
-        np.add(out, c, out=out)
+        for s in starts:
+            o = out[s:s + chunk]
+            np.multiply(a[s:s + chunk], b[s:s + chunk], out=o)
+            np.add(o, c[s:s + chunk], out=o)
         best.append(time.perf_counter() - t0)
-    return obvious, best, float(r.sum())
+    return obvious, best, float(out.sum())
 
 
 def main():
-    d, n, procs, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+    d, n, chunk, procs, reps = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     with mp.Manager() as m:
         barrier = m.Barrier(procs)
         with mp.Pool(procs) as pool:
-            res = pool.map(work, [(f"{d}/derived-inputs-{r}.f64", n, reps, barrier) for r in range(procs)])
+            res = pool.map(work, [(f"{d}/derived-inputs-{r}.f64", n, chunk, reps, barrier) for r in range(procs)])
     # the slowest process of each round, then the median round
     obvious = sorted(max(r[0][i] for r in res) for i in range(reps))[reps // 2]
     best = sorted(max(r[1][i] for r in res) for i in range(reps))[reps // 2]

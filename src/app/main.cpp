@@ -429,7 +429,7 @@ int cmd_serve(const Comm& comm, const std::vector<std::string>& args) {
       ("bind", po::value(&o.bind)->default_value("127.0.0.1"), "address to listen on; other than loopback needs --token")
       ("token", po::value(&o.token), "bearer token every request must carry (Authorization: Bearer TOKEN); "
                                       "default $TELEMINE_TOKEN, which keeps it out of the process list")
-      ("threads", po::value(&o.threads)->default_value(8), "worker threads")
+      ("threads", po::value(&o.threads)->default_value(32), "worker threads; each open keep-alive connection holds one, so more clients than threads wait")
       ("max-samples", po::value(&o.api.max_raw_samples)->default_value(std::int64_t{1'000'000}), "largest raw answer; beyond it 413")
       ("cache-mb", po::value(&cache_mb)->default_value(std::int64_t{256}), "memory for recent answers (0: none)")
       ("quiet,q", "no line per request");

@@ -13,6 +13,7 @@
 
 #include "core/error.hpp"
 #include "core/time.hpp"
+#include "serve/gzip.hpp"
 #include "io/archive.hpp"
 #include "kernels/decimate.hpp"
 #include "serve/products.hpp"
@@ -164,12 +165,21 @@ class Api::Impl {
   mutable ResponseCache cache_answers_;
 };
 
+// Answers of samples and values requests go out gzipped to a client that accepts it: raw days
+// are megabytes of JSON, and sending a fifth of it is what lets 16 clients share two cores.
+// The cache keeps the form that was sent, under a key that says which.
 template <class F>
 Response Api::Impl::cached(const Request& r, const std::shared_ptr<const io::Catalog>& c, F&& answer) const {
-  if (options_.cache_bytes <= 0) return answer();
-  const std::string key = cache_key(r);
+  // An answer compressed once for the cache is worth zlib's default level (a quarter fewer bytes
+  // than the fastest, for about 3x the time); one compressed for a single reply, the fastest.
+  auto compressed = [&r](Response out, int level) {
+    if (r.gzip && out.status == 200 && out.body.size() >= 1024) out.body = gzip(out.body, level), out.encoding = "gzip";
+    return out;
+  };
+  if (options_.cache_bytes <= 0) return compressed(answer(), 1);
+  const std::string key = cache_key(r) + (r.gzip ? "\ngzip" : "");
   if (auto hit = cache_answers_.find(key, c.get())) return std::move(*hit);
-  Response out = answer();
+  Response out = compressed(answer(), 6);
   if (out.status == 200) cache_answers_.put(key, c, out);
   return out;
 }

@@ -18,19 +18,28 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace telemine::serve {
 
 struct Request {
+  Request() = default;
+  Request(std::string method, std::string path, std::map<std::string, std::string> query = {}, bool gzip = false)
+      : method(std::move(method)), path(std::move(path)), query(std::move(query)), gzip(gzip) {}
   std::string method = "GET";
   std::string path;                           ///< decoded
   std::map<std::string, std::string> query;  ///< decoded; the first of repeated keys
+  bool gzip = false;                          ///< the client accepts Content-Encoding: gzip
 };
 
 struct Response {
+  Response() = default;
+  Response(int status, std::string content_type, std::string body, std::string encoding = {})
+      : status(status), content_type(std::move(content_type)), body(std::move(body)), encoding(std::move(encoding)) {}
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
+  std::string encoding;  ///< "gzip" when the body is compressed, else empty
 };
 
 struct ApiOptions {

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "serve/gzip.hpp"
 
 namespace telemine::serve {
 
@@ -49,11 +50,16 @@ void answer(const httplib::Request& req, httplib::Response& res, const Api& api,
       return;
     }
   }
-  Request r{req.method, req.path, {}};
+  Request r{req.method, req.path, {}, accepts_gzip(req.get_header_value("Accept-Encoding"))};
   for (const auto& [k, v] : req.params) r.query.emplace(k, v);  // emplace keeps the first of repeated keys
   Response out = api.handle(r);
   res.status = out.status;
-  res.set_content(std::move(out.body), out.content_type.c_str());
+  res.set_header("Vary", "Accept-Encoding");
+  if (!out.encoding.empty()) res.set_header("Content-Encoding", out.encoding);
+  // Debian's httplib compresses (gzip, brotli) every answer whose type is exactly
+  // "application/json" or "text/...", on every request; the API compresses its big answers once,
+  // into its cache. A charset parameter is the type's full form, and httplib leaves it alone.
+  res.set_content(std::move(out.body), (out.content_type + "; charset=utf-8").c_str());
 }
 
 thread_local std::chrono::steady_clock::time_point request_start;

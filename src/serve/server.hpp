@@ -13,7 +13,7 @@ struct ServeOptions {
   std::string bind = "127.0.0.1";  ///< anything but loopback needs a token
   int port = 8080;                 ///< 0: any free port (printed)
   std::string token;               ///< when set, every request needs `Authorization: Bearer <token>`
-  int threads = 8;                 ///< worker threads
+  int threads = 32;                ///< worker threads: each open keep-alive connection holds one
   bool log_requests = true;        ///< one line per request on stderr
 };
 

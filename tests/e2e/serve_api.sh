@@ -56,6 +56,13 @@ for r, v in zip(rows, j["v"]):
     assert (v is None and math.isnan(x)) or v == x, (r, v)
 '
 pass "raw samples equal get (CSV byte for byte, JSON value for value)"
+# A browser's Accept-Encoding: the same answer gzipped once (not twice), with its type.
+curl -sS -f -D "$WORK/headers" -H 'Accept-Encoding: gzip, deflate, br' "$URL/api/missions/SYN1/parameters/$P/samples?from=$FROM&to=$TO" \
+  -o "$WORK/raw.json.gz"
+grep -qi '^content-encoding: gzip' "$WORK/headers" || fail "no gzip answer: $(cat "$WORK/headers")"
+[ "$(grep -ci '^content-encoding' "$WORK/headers")" = 1 ] || fail "compressed twice: $(cat "$WORK/headers")"
+zcat "$WORK/raw.json.gz" | cmp -s - "$WORK/raw.json" || fail "the gzipped answer differs"
+pass "raw samples gzipped for a client that accepts it, once, equal to the plain answer"
 
 # M4 against a naive per-pixel reduction of the raw samples, at several widths and ranges.
 for spec in "$FROM $TO 640" "2026-01-01 2026-01-03 2000" "2026-01-01T10:00:00Z 2026-01-01T10:07:13Z 333" "2026-01-01 2026-01-03 1"; do

@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <zlib.h>
 
 #include "core/comm.hpp"
 #include "jobs/generate.hpp"
+#include "serve/gzip.hpp"
 #include "serve/products.hpp"
 
 using namespace telemine;
@@ -78,6 +80,43 @@ TEST_F(ApiTest, DecimatedAndRawSamplesAndTheirBounds) {
   for (const char* bad : {"0", "-1", "10001", "12abc", "", "1e3"}) EXPECT_EQ(get(p, {{"points", bad}}).status, 400) << bad;
   EXPECT_EQ(get(p, {{"from", "soon"}}).status, 400);
   EXPECT_EQ(get(p, {{"format", "xml"}}).status, 400);
+}
+
+// zlib's own inflate, as a browser would undo Content-Encoding: gzip.
+std::string gunzip(const std::string& z) {
+  z_stream s{};
+  EXPECT_EQ(inflateInit2(&s, 15 + 16), Z_OK);
+  std::string out(1 << 20, '\0');
+  s.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(z.data()));
+  s.avail_in = static_cast<uInt>(z.size());
+  s.next_out = reinterpret_cast<Bytef*>(out.data());
+  s.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(inflate(&s, Z_FINISH), Z_STREAM_END);
+  out.resize(s.total_out);
+  inflateEnd(&s);
+  return out;
+}
+
+TEST_F(ApiTest, BigAnswersGzippedForClientsThatAcceptIt) {
+  const std::string p = "/api/missions/SYN1/parameters/POWER_BUS_I/samples";
+  const std::map<std::string, std::string> day = {{"from", "2026-01-01T00:00:00Z"}, {"to", "2026-01-01T06:00:00Z"}};
+  const Response plain = get(p, day);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_TRUE(plain.encoding.empty());
+  for (int twice = 0; twice < 2; ++twice) {  // computed, then from the cache
+    const Response z = api_->handle(Request{"GET", p, day, true});
+    ASSERT_EQ(z.encoding, "gzip");
+    EXPECT_LT(z.body.size(), plain.body.size());
+    EXPECT_EQ(gunzip(z.body), plain.body);
+  }
+  EXPECT_TRUE(api_->handle(Request{"GET", "/api/missions", {}, true}).encoding.empty());  // small answers as they are
+  EXPECT_EQ(gunzip(gzip("", 1)), "");
+}
+
+TEST(GzipTest, AcceptEncodingHeader) {
+  for (const char* yes : {"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", " deflate , gzip "})
+    EXPECT_TRUE(accepts_gzip(yes)) << yes;
+  for (const char* no : {"", "br", "deflate", "gzip;q=0", "gzip;q=0.000", "x-gzip2"}) EXPECT_FALSE(accepts_gzip(no)) << no;
 }
 
 TEST_F(ApiTest, ValuesAtAnInstant) {
