@@ -84,6 +84,26 @@ void M4::add_column(int c, std::span<const TimeNs> time, std::span<const double>
   samples_ += valid;
 }
 
+void M4::merge(const M4& later) {
+  if (later.from_ != from_ || later.to_ != to_ || later.columns_.size() != columns_.size())
+    throw UsageError("M4::merge: not the same plot");
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    const Column& b = later.columns_[c];
+    if (b.count == 0) continue;
+    Column& a = columns_[c];
+    if (a.count == 0) {
+      a = b;
+      continue;
+    }
+    // Ties keep the earlier sample, as add() does.
+    if (b.min.value < a.min.value) a.min = b.min;
+    if (b.max.value > a.max.value) a.max = b.max;
+    a.last = b.last;
+    a.count += b.count;
+  }
+  samples_ += later.samples_;
+}
+
 std::vector<PlotPoint> M4::points() const {
   std::vector<PlotPoint> out;
   out.reserve(columns_.size() * 4);

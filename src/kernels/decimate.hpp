@@ -33,6 +33,11 @@ class M4 {
   /// Adds a chunk sorted by time, later than every chunk added before.
   void add(std::span<const TimeNs> time, std::span<const double> value);
 
+  /// Adds the state of `later`, an M4 of the same plot whose samples all come after this one's
+  /// (so several threads can each decimate their own run of partitions). The result is the one
+  /// adding every chunk to one M4 would give. Throws UsageError for another plot.
+  void merge(const M4& later);
+
   /// The selected samples in time order, each at most once (up to 4 per column).
   std::vector<PlotPoint> points() const;
   /// Valid samples inside [from, to) added so far.

@@ -3,19 +3,24 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <exception>
 #include <fstream>
 #include <list>
-#include <optional>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 #include <sstream>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/time.hpp"
-#include "serve/gzip.hpp"
 #include "io/archive.hpp"
+#include "io/extent.hpp"
 #include "kernels/decimate.hpp"
+#include "serve/gzip.hpp"
 #include "serve/products.hpp"
 
 namespace telemine::serve {
@@ -155,6 +160,21 @@ class Api::Impl {
   Response products(const std::vector<std::string>& seg) const;
   template <class F>
   Response cached(const Request& r, const std::shared_ptr<const io::Catalog>& c, F&& answer) const;
+  std::optional<io::SampleExtent> extent(const fs::path& file, const io::PartitionInfo& part, const std::string& param) const;
+  void read_partition(const io::Catalog& c, const io::PartitionInfo& part, const std::string& param, TimeNs from, TimeNs to,
+                      io::Series& out) const;
+  void decimate_run(const io::Catalog& c, std::span<const io::PartitionInfo* const> parts, const std::string& param,
+                    kernels::M4& into) const;
+
+  // Where each partition's samples of a parameter lie, asked of HDF5 once: the reads themselves
+  // then go through pread, on any thread, outside the HDF5 mutex. An entry keeps its partition's
+  // checksum, so a partition written again since is asked again.
+  struct KnownExtent {
+    std::string checksum;
+    std::optional<io::SampleExtent> extent;
+  };
+  mutable std::mutex extents_mutex_;
+  mutable std::unordered_map<std::string, KnownExtent> extents_;
 
   ApiOptions options_;
   io::Archive archive_;
@@ -305,10 +325,7 @@ Response Api::Impl::samples(const io::Catalog& c, const io::ParamInfo& p, const 
 Response Api::Impl::raw_samples(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, bool csv) const {
   io::Series s;
   for (const io::PartitionInfo* part : c.overlapping(from, to)) {
-    {
-      std::lock_guard lock(h5_);
-      io::PartitionReader::open(archive_.partition_path(c.mission, *part)).read(p.name, from, to, s);
-    }
+    read_partition(c, *part, p.name, from, to, s);
     if (static_cast<std::int64_t>(s.size()) > options_.max_raw_samples)
       throw HttpError{413, "more than " + std::to_string(options_.max_raw_samples) +
                                " samples in this range: ask for points=N (a plot N pixels wide) or a shorter range"};
@@ -345,22 +362,71 @@ Response Api::Impl::raw_samples(const io::Catalog& c, const io::ParamInfo& p, Ti
   return Response{200, "application/json", std::move(out)};
 }
 
+std::optional<io::SampleExtent> Api::Impl::extent(const fs::path& file, const io::PartitionInfo& part,
+                                                  const std::string& param) const {
+  const std::string key = file.string() + '\n' + param;
+  {
+    std::lock_guard lock(extents_mutex_);
+    if (const auto it = extents_.find(key); it != extents_.end() && it->second.checksum == part.checksum) return it->second.extent;
+  }
+  std::optional<io::SampleExtent> e;
+  {
+    std::lock_guard lock(h5_);
+    e = io::sample_extent(file, param);
+  }
+  std::lock_guard lock(extents_mutex_);
+  if (extents_.size() > 1'000'000) extents_.clear();  // about 100 MB: start again rather than grow
+  extents_[key] = KnownExtent{part.checksum, e};
+  return e;
+}
+
+void Api::Impl::read_partition(const io::Catalog& c, const io::PartitionInfo& part, const std::string& param, TimeNs from,
+                               TimeNs to, io::Series& out) const {
+  const fs::path file = archive_.partition_path(c.mission, part);
+  if (const auto e = extent(file, part, param)) return io::read_extent(file, *e, from, to, out);
+  std::lock_guard lock(h5_);  // another layout than the archive writes: through HDF5
+  io::PartitionReader::open(file).read(param, from, to, out);
+}
+
 // One partition at a time into one buffer: a year of 1 Hz never sits in memory at once.
-Response Api::Impl::decimated(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const {
-  const auto parts = c.overlapping(from, to);
-  if (from == kTimeMin) from = parts.empty() ? 0 : parts.front()->start;
-  if (to == kTimeMax) to = parts.empty() ? 1 : parts.back()->end;
-  kernels::M4 m4(from, to, points);
+void Api::Impl::decimate_run(const io::Catalog& c, std::span<const io::PartitionInfo* const> parts, const std::string& param,
+                             kernels::M4& into) const {
   io::Series s;
   for (const io::PartitionInfo* part : parts) {
     s.time.clear();
     s.value.clear();
-    {
-      std::lock_guard lock(h5_);
-      io::PartitionReader::open(archive_.partition_path(c.mission, *part)).read(p.name, from, to, s);
-    }
-    m4.add(s.time, s.value);
+    read_partition(c, *part, param, kTimeMin, kTimeMax, s);
+    into.add(s.time, s.value);
   }
+}
+
+// Long ranges are decimated in two halves on two threads (the machine's cores), then merged.
+Response Api::Impl::decimated(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const {
+  const auto parts = c.overlapping(from, to);
+  if (from == kTimeMin) from = parts.empty() ? 0 : parts.front()->start;
+  if (to == kTimeMax) to = parts.empty() ? 1 : parts.back()->end;
+  kernels::M4 m4(from, to, points), later(from, to, points);
+  const std::span<const io::PartitionInfo* const> all(parts);
+  const std::size_t half = parts.size() >= 8 ? parts.size() / 2 : parts.size();
+  std::exception_ptr error;
+  std::thread helper;
+  if (half < parts.size())
+    helper = std::thread([&] {
+      try {
+        decimate_run(c, all.subspan(half), p.name, later);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    });
+  try {
+    decimate_run(c, all.first(half), p.name, m4);
+  } catch (...) {
+    if (helper.joinable()) helper.join();
+    throw;
+  }
+  if (helper.joinable()) helper.join();
+  if (error) std::rethrow_exception(error);
+  m4.merge(later);
   const auto pts = m4.points();
   std::string out;
   out.reserve(pts.size() * 32 + 256);

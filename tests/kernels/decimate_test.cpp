@@ -92,6 +92,24 @@ TEST(Decimate, EqualsNaivePerPixelAtOddSizesAndChunks) {
   }
 }
 
+// Split the samples at every cut into runs, decimate each run on its own, merge in order: the
+// result must be what one M4 over everything gives (the server decimates halves on two threads).
+TEST(Decimate, MergedRunsEqualOneM4) {
+  const Data d = make(20011, 5);
+  const TimeNs from = d.t.front(), to = d.t.back() + 1;
+  for (const int width : {1, 7, 640, 2000})
+    for (const std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{9999}, d.t.size() - 1, d.t.size()}) {
+      M4 a(from, to, width), b(from, to, width);
+      a.add(std::span(d.t).first(cut), std::span(d.v).first(cut));
+      b.add(std::span(d.t).subspan(cut), std::span(d.v).subspan(cut));
+      a.merge(b);
+      ASSERT_EQ(a.points(), naive_m4(d.t, d.v, from, to, width)) << "width " << width << " cut " << cut;
+    }
+  M4 a(0, 100, 10);
+  EXPECT_THROW(a.merge(M4(0, 100, 11)), UsageError);
+  EXPECT_THROW(a.merge(M4(0, 99, 10)), UsageError);
+}
+
 TEST(Decimate, AtMostFourPointsPerColumnAndTimeOrdered) {
   const Data d = make(100'000, 11);
   const auto p = chunked(d, d.t.front(), d.t.back() + 1, 500, 4096);
