@@ -167,3 +167,26 @@ tm dependency --archive "$WORK/csv" --mission M --grid 1min --to 2026-01-01T08:0
 grep -q "3 parameters (1 constant, 1 without data skipped), 0 pairs" "$WORK/flat.txt" || fail "$(cat "$WORK/flat.txt")"
 grep -A1 '"constant_parameters"' "$WORK/flat/product.json" | grep -q '"FLAT"' || fail "constant parameter not listed"
 pass "constant parameters and parameters without data are reported and skipped"
+
+# Names holding a comma or a quote (the archive allows both): pairs.csv and top.csv are RFC 4180,
+# read back field by field by Python's csv module; graph.dot quotes them its own way.
+/usr/bin/python3 - "$WORK/odd.csv" <<'PY'
+import math, sys
+with open(sys.argv[1], "w") as f:
+    f.write('time,"A,B","Q""X",PLAIN\n')
+    for i in range(2000):
+        f.write(f"{1767225600 + i * 60}000000000,{math.sin(i / 37) + 0.1 * math.sin(i * 7.7)},{math.sin((i - 5) / 37)},{i * 7919 % 1000}\n")
+PY
+tm ingest --archive "$WORK/odd" --mission M --format csv-wide --input "$WORK/odd.csv" --quiet > /dev/null
+tm dependency --archive "$WORK/odd" --mission M --grid 1min --max-lag 10min --output "$WORK/odd-out" --quiet > /dev/null
+/usr/bin/python3 - "$WORK/odd-out" <<'PY' || fail "names with ',' and '\"' in pairs.csv / top.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1] + "/pairs.csv", newline="")))
+assert rows[0] == ["param_a", "param_b", "lag_seconds", "mi", "nmi", "score", "significant"], rows[0]
+assert all(len(r) == 7 for r in rows), rows
+assert rows[1][:3] == ["A,B", 'Q"X', "300"] and rows[1][6] == "1", rows[1]
+top = list(csv.reader(open(sys.argv[1] + "/top.csv", newline="")))
+assert [r[:4] for r in top[1:]] == [["A,B", "1", 'Q"X', "300"], ['Q"X', "1", "A,B", "-300"]], top
+PY
+grep -qF '"A,B" -> "Q\"X" [label="300 s"' "$WORK/odd-out/graph.dot" || fail "graph.dot: $(cat "$WORK/odd-out/graph.dot")"
+pass "parameter names with ',' and '\"': pairs.csv and top.csv quoted as RFC 4180 says"

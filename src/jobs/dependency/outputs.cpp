@@ -8,6 +8,7 @@
 #include "core/comm.hpp"
 #include "core/merge.hpp"
 #include "io/csv.hpp"
+#include "io/csv_writer.hpp"
 #include "io/json.hpp"
 #include "io/table.hpp"
 #include "jobs/product.hpp"
@@ -21,9 +22,13 @@ bool OutputOrder::operator()(const PairResult& x, const PairResult& y) const {
   return std::tie(params[x.a].display, params[x.b].display) < std::tie(params[y.a].display, params[y.b].display);
 }
 
+double lag_in_seconds(std::int64_t lag, DurationNs grid) {
+  return static_cast<double>(lag) * (static_cast<double>(grid) / kSecond);
+}
+
 std::string lag_seconds(std::int64_t lag, DurationNs grid) {
   std::string s;
-  io::append_number(s, static_cast<double>(lag) * (static_cast<double>(grid) / kSecond));
+  io::append_number(s, lag_in_seconds(lag, grid));
   return s;
 }
 
@@ -43,27 +48,21 @@ namespace {
 struct TableWriter {
   const Settings& set;
   const std::vector<Param>& params;
-  io::TextFile pairs_csv, graph;
+  io::TextFile pairs_file, graph;
+  io::CsvWriter pairs_csv;
   std::vector<std::vector<std::pair<PairResult, bool>>> partners;
 
   TableWriter(Product& product, const Settings& settings, const std::vector<Param>& ps)
-      : set(settings), params(ps), pairs_csv(product.staging("pairs.csv")), graph(product.staging("graph.dot")),
-        partners(ps.size()) {
-    pairs_csv.buffer() = "param_a,param_b,lag_seconds,mi,nmi,score,significant\n";
+      : set(settings), params(ps), pairs_file(product.staging("pairs.csv")), graph(product.staging("graph.dot")),
+        pairs_csv(pairs_file), partners(ps.size()) {
+    pairs_csv.header({"param_a", "param_b", "lag_seconds", "mi", "nmi", "score", "significant"});
     graph.buffer() = "digraph dependencies {\n  node [shape=box];\n";
   }
   const std::string& name(std::int32_t p) const { return params[static_cast<std::size_t>(p)].display; }
 
   void row(const PairResult& r) {
-    std::string& csv = pairs_csv.buffer();
-    csv += name(r.a) + "," + name(r.b) + "," + lag_seconds(r.lag, set.grid) + ",";
-    io::append_number(csv, r.mi);
-    csv += ",";
-    io::append_number(csv, r.nmi);
-    csv += ",";
-    io::append_number(csv, r.score);
-    csv += r.significant ? ",1\n" : ",0\n";
-    pairs_csv.flush_if_full();
+    pairs_csv.field(name(r.a)).field(name(r.b)).field(lag_in_seconds(r.lag, set.grid));
+    pairs_csv.field(r.mi).field(r.nmi).field(r.score).field(r.significant ? 1 : 0).end_row();
     if (!r.significant) return;
     for (const auto& [p, flipped] : {std::pair{r.a, false}, std::pair{r.b, true}})
       if (static_cast<int>(partners[static_cast<std::size_t>(p)].size()) < set.top)
@@ -84,25 +83,18 @@ struct TableWriter {
   }
 
   void finish(Product& product) {
-    pairs_csv.close();
+    pairs_file.close();
     graph.buffer() += "}\n";
     graph.close();
     io::TextFile top(product.staging("top.csv"));
-    std::string& t = top.buffer();
-    t = "param,rank,partner,lag_seconds,mi,nmi,score\n";
+    io::CsvWriter csv(top);
+    csv.header({"param", "rank", "partner", "lag_seconds", "mi", "nmi", "score"});
     for (std::size_t p = 0; p < params.size(); ++p) {
       int rank = 0;
       for (const auto& [r, flipped] : partners[p]) {  // already by score
-        t += name(static_cast<std::int32_t>(p)) + "," + std::to_string(++rank) + "," + name(flipped ? r.a : r.b) + "," +
-             lag_seconds(flipped ? -r.lag : r.lag, set.grid) + ",";
-        io::append_number(t, r.mi);
-        t += ",";
-        io::append_number(t, r.nmi);
-        t += ",";
-        io::append_number(t, r.score);
-        t += "\n";
+        csv.field(name(static_cast<std::int32_t>(p))).field(++rank).field(name(flipped ? r.a : r.b));
+        csv.field(lag_in_seconds(flipped ? -r.lag : r.lag, set.grid)).field(r.mi).field(r.nmi).field(r.score).end_row();
       }
-      top.flush_if_full();
     }
     top.close();
   }

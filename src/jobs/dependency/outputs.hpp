@@ -1,5 +1,6 @@
 #pragma once
-// The dependency job's outputs, written by rank 0 as merge_to_root hands it every rank's sorted
+// The dependency job's outputs (the CSV files through io's RFC 4180 CsvWriter: a name holding
+// `,` or `"` is quoted), written by rank 0 as merge_to_root hands it every rank's sorted
 // results in bounded rounds: pairs.csv, graph.dot and top.csv in one streamed pass, and in mode
 // all pairs.h5 (five n x n matrices, one at a time).
 
@@ -27,7 +28,8 @@ struct OutputOrder {
   bool operator()(const PairResult& x, const PairResult& y) const;
 };
 
-/// A lag of `lag` grid steps of `grid` in seconds, as the outputs write it.
+/// A lag of `lag` grid steps of `grid` in seconds, as a number and as the outputs write it.
+double lag_in_seconds(std::int64_t lag, DurationNs grid);
 std::string lag_seconds(std::int64_t lag, DurationNs grid);
 /// A Graphviz quoted string.
 std::string dot_quote(const std::string& s);

@@ -6,6 +6,7 @@
 
 #include "core/comm.hpp"
 #include "core/serialize.hpp"
+#include "derived/derived.hpp"
 #include "jobs/engine/params.hpp"
 #include "jobs/engine/scan.hpp"
 #include "jobs/job.hpp"
@@ -114,6 +115,8 @@ struct SliceReader {
   const ParamIndex& index;
   std::int64_t lo, hi;
   Resampled& out;
+  const io::Archive& archive;
+  const std::vector<derived::MissionDefinitions>& derived;  ///< per mission of the plan
 
   // The grid points [k0, k1) of a partition, and its part of the range [a, b).
   std::tuple<TimeNs, TimeNs, std::int64_t, std::int64_t> span_of(const PlannedPartition& part) const {
@@ -131,7 +134,13 @@ struct SliceReader {
       const std::size_t p = index.first(part.mission) + j;
       series.time.clear();
       series.value.clear();
-      reader.read(mission.params[j].name, a, b, series);
+      const auto& md = derived[static_cast<std::size_t>(part.mission)];
+      // A derived parameter reads its inputs itself, from before `a` as far as its lags and
+      // windows reach: its values do not depend on how days are cut between ranks.
+      if (md.definitions.contains(mission.params[j].name))
+        series = md.definitions.read(archive, md.catalog, mission.params[j].name, a, b);
+      else
+        reader.read(mission.params[j].name, a, b, series);
       out.samples += static_cast<std::int64_t>(series.size());
       const std::span<double> dst(out.values[p].data() + (k0 - lo), static_cast<std::size_t>(k1 - k0));
       const TimeNs start = grid.start + k0 * grid.step;
@@ -156,12 +165,17 @@ Resampled read_and_resample(const Job& job, const Plan& plan, const ParamIndex& 
                             const Grid& grid, const std::vector<Param>& params, std::int64_t lo, std::int64_t hi) {
   Resampled out;
   comm.run_phase([&] {
+    // Derived parameters ([derived]): validated against each mission's catalogue.
+    const io::Archive archive = io::Archive::open(job.common().archive);
+    std::vector<std::string> missions;
+    for (const auto& m : plan.missions) missions.push_back(m.name);
+    const auto derived = derived::for_missions(archive, missions, job.derived(), plan.from, plan.to, job.derived_options());
     out.values.assign(params.size(), std::vector<double>(static_cast<std::size_t>(hi - lo), NAN));
     const TimeNs t_lo = grid.start + lo * grid.step, t_hi = grid.start + hi * grid.step;
     std::vector<const PlannedPartition*> mine;
     for (const auto& part : plan.partitions)
       if (part.info.start < t_hi && part.info.end > t_lo) mine.push_back(&part);
-    SliceReader slice{plan, grid, params, index, lo, hi, out};
+    SliceReader slice{plan, grid, params, index, lo, hi, out, archive, derived};
     io::Series series;
     PartitionVisitor visit;
     visit.read = [&](const PlannedPartition& part, const io::PartitionReader& reader) { slice.read(part, reader, series); };
