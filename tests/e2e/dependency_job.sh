@@ -190,3 +190,32 @@ assert [r[:4] for r in top[1:]] == [["A,B", "1", 'Q"X', "300"], ['Q"X', "1", "A,
 PY
 grep -qF '"A,B" -> "Q\"X" [label="300 s"' "$WORK/odd-out/graph.dot" || fail "graph.dot: $(cat "$WORK/odd-out/graph.dot")"
 pass "parameter names with ',' and '\"': pairs.csv and top.csv quoted as RFC 4180 says"
+
+# A derived parameter ([derived]) is used by name like a stored one, in params and as the target:
+# a stored parameter 5 minutes late is found following it at -300 s (the pair's b leads), with
+# the same outputs at 1 and 3 ranks (its lag reaches into the day before, on another rank).
+cat > "$WORK/derived.ini" <<INI
+kind = dependency
+archive = $WORK/archive
+mission = SYN1
+params = POWER_BUS_I, PAYLOAD_I, DEP_LAG_B, BUS_LATE, LAG_A_LATE
+[derived]
+BUS_LATE = lag(POWER_BUS_I, 5min)
+LAG_A_LATE = lag(DEP_LAG_A, 5min)
+[dependency]
+grid = 1min
+max-lag = 10min
+mode = sets
+set-a = BUS_LATE, LAG_A_LATE
+set-b = *
+INI
+for np in 1 3; do
+  mp "$np" run "$WORK/derived.ini" --output "$WORK/derived-$np" --quiet > /dev/null
+done
+for f in pairs.csv top.csv graph.dot; do
+  cmp -s "$WORK/derived-1/$f" "$WORK/derived-3/$f" || fail "derived: $f differs between 1 and 3 ranks"
+done
+grep -q '^BUS_LATE,POWER_BUS_I,-300,.*,1$' "$WORK/derived-1/pairs.csv" || fail "derived: $(grep '^BUS_LATE,POWER_BUS_I' "$WORK/derived-1/pairs.csv")"
+# DEP_LAG_B follows DEP_LAG_A by 600 s (planted): it follows A 5 minutes late by 300 s.
+grep -q '^LAG_A_LATE,DEP_LAG_B,300,.*,1$' "$WORK/derived-1/pairs.csv" || fail "derived: $(grep '^LAG_A_LATE,DEP_LAG_B' "$WORK/derived-1/pairs.csv")"
+pass "derived parameters in a dependency job: found at their lags, identical at 1 and 3 ranks"
