@@ -105,7 +105,8 @@ PairMeasure measure_pair(std::span<const std::int64_t> counts, int bins_a, int b
   int ga = 0, gb = 0;
   const auto coarse = coarse_counts(counts, bins_a, bins_b, kTestGroups, ga, gb);
   const auto cm = mutual_information(coarse, ga, gb, xlogx);
-  r.significance = mi_significance(cm, static_cast<double>(cm.n) / std::max(1.0, inflation));
+  r.n_eff = static_cast<double>(cm.n) / std::max(1.0, inflation);
+  r.significance = mi_significance(cm, r.n_eff);
   return r;
 }
 

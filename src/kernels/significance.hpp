@@ -45,6 +45,7 @@ double variance_inflation(std::span<const std::int64_t> lags, std::span<const do
 struct PairMeasure {
   MutualInformation mi;       ///< on the full table
   Significance significance;  ///< G-test on the coarse table with n / inflation effective pairs
+  double n_eff = 0;           ///< the effective pairs the test counted: n / inflation
 };
 /// The whole measure of one pair at one lag, from its joint counts.
 PairMeasure measure_pair(std::span<const std::int64_t> counts, int bins_a, int bins_b, double inflation,

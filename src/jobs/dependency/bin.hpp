@@ -46,6 +46,7 @@ struct BinStage {
   Binned binned;
   std::int64_t total_samples = 0;
   std::vector<SkippedPartition> skipped;  ///< by this rank
+  bool resumed = false;                   ///< read back from checkpoints (not saved)
 };
 void save_bin_stage(const Checkpoints& checkpoints, int me, const std::vector<std::int32_t>& owned, const BinStage& stage);
 /// This rank's checkpoint, if it has a valid one for `n_params` parameters. Local.

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <thread>
 
 #include "core/comm.hpp"
 #include "core/progress.hpp"
@@ -21,7 +19,7 @@ namespace k = kernels;
 void PairBest::add(std::int64_t lag, std::span<const std::int64_t> counts, std::span<const double> xlogx, double alpha,
                    std::vector<double>& small_p) {
   const auto m = k::measure_pair(counts, bins_a, bins_b, inflation, xlogx);
-  if (m.significance.p <= alpha) small_p.push_back(m.significance.p);
+  if (m.significance.p <= alpha && m.n_eff >= min_effective) small_p.push_back(m.significance.p);
   const bool better = m.mi.mi > result.mi ||
                       (m.mi.mi == result.mi && (std::abs(lag) < std::abs(result.lag) ||
                                                 (std::abs(lag) == std::abs(result.lag) && lag < result.lag)));
@@ -31,6 +29,8 @@ void PairBest::add(std::int64_t lag, std::span<const std::int64_t> counts, std::
   result.nmi = m.mi.nmi;
   result.p = m.significance.p;
   result.score = m.significance.score;
+  result.n = m.mi.n;
+  result.n_eff = m.n_eff;
   any = true;
 }
 
@@ -66,7 +66,7 @@ int PairMeter::measure_group(std::span<const std::pair<std::int32_t, std::int32_
   for (int m = 0; m < n; ++m) {
     const auto [a, b] = pairs[static_cast<std::size_t>(m)];
     best[m].emplace(a, b, summary_[a].bins, summary_[b].bins,
-                    k::variance_inflation(acf_lags_, summary_[a].rho, summary_[b].rho));
+                    k::variance_inflation(acf_lags_, summary_[a].rho, summary_[b].rho), set_.min_effective);
   }
   const std::int32_t x = pairs[0].first, y = pairs[0].second, z = two ? pairs[1].second : -1;
   const int bx = summary_[x].bins, by = summary_[y].bins, bz = two ? summary_[z].bins : 0;
@@ -98,52 +98,65 @@ int PairMeter::measure_group(std::span<const std::pair<std::int32_t, std::int32_
 
 namespace {
 
-// A piece of the run read back from its checkpoint, if it holds all of [c0, c1).
-bool resume_piece(const Checkpoints& checkpoints, const std::string& piece, std::int64_t size, PairsMeasured& out) {
-  const auto saved = checkpoints.load(piece);
-  if (!saved) return false;
-  ByteReader rd(*saved);
-  const auto r = rd.get_vector<PairResult>();
-  const auto p = rd.get_vector<double>();
-  if (static_cast<std::int64_t>(r.size()) != size) return false;
-  out.results.insert(out.results.end(), r.begin(), r.end());
-  out.small_p.insert(out.small_p.end(), p.begin(), p.end());
-  out.resumed += size;
-  return true;
+// Pieces of a run are named by their first pair and hold their end: "run-C0" is [C0, C1).
+std::string piece_name(std::int64_t c0) { return "run-" + std::to_string(c0); }
+
+// The piece that starts at pair `c0` read back from its checkpoint, if it holds a whole piece
+// inside the run (ending by `b1`): returns its end, or c0.
+std::int64_t resume_piece(const Checkpoints& checkpoints, std::int64_t c0, std::int64_t b1, PairsMeasured& out) {
+  const auto saved = checkpoints.load(piece_name(c0));
+  if (!saved) return c0;
+  try {
+    ByteReader rd(*saved);
+    const auto c1 = rd.get<std::int64_t>();
+    auto r = rd.get_vector<PairResult>();
+    auto p = rd.get_vector<double>();
+    if (!rd.done() || c1 <= c0 || c1 > b1 || static_cast<std::int64_t>(r.size()) != c1 - c0) return c0;
+    out.results.insert(out.results.end(), r.begin(), r.end());
+    out.small_p.insert(out.small_p.end(), p.begin(), p.end());
+    out.resumed += c1 - c0;
+    return c1;
+  } catch (const std::exception&) {
+    return c0;
+  }
+}
+
+void save_piece(const Checkpoints& checkpoints, std::int64_t c0, std::int64_t c1, const PairsMeasured& out,
+                std::size_t r0, std::size_t p0) {
+  ByteWriter w;
+  w.put<std::int64_t>(c1);
+  w.put(std::span<const PairResult>(out.results.data() + r0, out.results.size() - r0));
+  w.put(std::span<const double>(out.small_p.data() + p0, out.small_p.size() - p0));
+  checkpoints.save(piece_name(c0), w.take());
 }
 
 }  // namespace
 
 PairsMeasured measure_pairs(const Job& job, const Comm& comm, const PairRun& run, PairMeter& meter,
-                            const Checkpoints& checkpoints) {
-  // Test hooks: smaller pieces and a pause after each, so that a job can be killed part-way.
-  const char* chunk_env = std::getenv("TELEMINE_TEST_PAIR_CHUNK");
-  const char* delay_env = std::getenv("TELEMINE_TEST_PAIR_DELAY_MS");
-  const std::int64_t chunk = chunk_env ? std::max(1, std::atoi(chunk_env)) : 65536;
-  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
+                            const Checkpoints& checkpoints, DurationNs checkpoint_every) {
   PairsMeasured out;
   const auto& pairs = run.pairs;  // pairs[i - run.begin] is pair i of them all
   const std::int64_t b0 = run.begin, b1 = run.begin + static_cast<std::int64_t>(pairs.size());
   Progress progress(comm, "pairs", b1 - b0, "pairs", job.progress());
-  for (auto c0 = b0; c0 < b1; c0 += chunk) {
-    const auto c1 = std::min(b1, c0 + chunk);
-    const std::string piece = std::to_string(c0) + "-" + std::to_string(c1);
-    if (resume_piece(checkpoints, piece, c1 - c0, out)) {
-      progress.update(c1 - b0);
-      continue;
-    }
+  // The pieces an earlier run of this job finished, in a chain from the run's first pair.
+  std::int64_t c0 = b0;
+  for (std::int64_t next; (next = resume_piece(checkpoints, c0, b1, out)) != c0;) c0 = next;
+  progress.update(c0 - b0);
+  // Then pieces of about `checkpoint_every` of work each: a kill loses at most one.
+  using Clock = std::chrono::steady_clock;
+  const auto every = std::chrono::nanoseconds(checkpoint_every);
+  while (c0 < b1) {
     const std::size_t r0 = out.results.size(), p0 = out.small_p.size();
-    for (auto i = c0; i < c1;) {
-      const std::span<const std::pair<std::int32_t, std::int32_t>> rest(pairs.data() + (i - b0), static_cast<std::size_t>(c1 - i));
+    const auto piece_start = Clock::now();
+    std::int64_t i = c0;
+    while (i < b1 && Clock::now() - piece_start < every) {
+      const std::span<const std::pair<std::int32_t, std::int32_t>> rest(pairs.data() + (i - b0), static_cast<std::size_t>(b1 - i));
       const int n = meter.measure_group(rest, out.results, out.small_p);
       if ((i - b0) / 256 != (i + n - b0) / 256) progress.update(i - b0);
       i += n;
     }
-    ByteWriter w;
-    w.put(std::span<const PairResult>(out.results.data() + r0, out.results.size() - r0));
-    w.put(std::span<const double>(out.small_p.data() + p0, out.small_p.size() - p0));
-    checkpoints.save(piece, w.take());
-    if (delay.count() > 0) std::this_thread::sleep_for(delay);
+    save_piece(checkpoints, c0, i, out, r0, p0);
+    c0 = i;
   }
   progress.finish();
   return out;

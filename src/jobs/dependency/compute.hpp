@@ -1,7 +1,7 @@
 #pragma once
 // The dependency job's pairs phase: every pair of a rank's run measured at every lag, the
 // strongest lag kept, and the p-values that Benjamini-Hochberg may keep collected. The run is
-// saved in pieces (checkpoints), so that a job killed part-way resumes its pairs.
+// saved in pieces sized by time (checkpoint-every), so that a job killed part-way resumes its pairs.
 
 #include <array>
 #include <cstdint>
@@ -31,9 +31,10 @@ struct PairBest {
   PairResult result;
   int bins_a, bins_b;
   double inflation;
+  double min_effective;  ///< a lag with fewer effective samples offers no p-value to BH
   bool any = false;
-  PairBest(std::int32_t a, std::int32_t b, int bins_a_, int bins_b_, double inflation_)
-      : result{a, b}, bins_a(bins_a_), bins_b(bins_b_), inflation(inflation_) {}
+  PairBest(std::int32_t a, std::int32_t b, int bins_a_, int bins_b_, double inflation_, double min_effective_ = 0)
+      : result{a, b}, bins_a(bins_a_), bins_b(bins_b_), inflation(inflation_), min_effective(min_effective_) {}
   void add(std::int64_t lag, std::span<const std::int64_t> counts, std::span<const double> xlogx, double alpha,
            std::vector<double>& small_p);
 };
@@ -71,8 +72,11 @@ struct PairsMeasured {
   std::vector<double> small_p;      ///< the p-values up to alpha: the only ones BH can keep
   std::int64_t resumed = 0;         ///< pairs read back from checkpoints (this rank)
 };
-/// Collective (progress): measures this rank's run, piece by piece, each piece saved.
+/// Collective (progress): measures this rank's run in pieces of about `checkpoint_every` of
+/// work, each saved as it ends; first reads back the pieces an earlier run of the job finished
+/// (a chain from the run's first pair: each piece names its end), so that a killed job run
+/// again loses at most one piece a rank.
 PairsMeasured measure_pairs(const Job& job, const Comm& comm, const PairRun& run, PairMeter& meter,
-                            const Checkpoints& checkpoints);
+                            const Checkpoints& checkpoints, DurationNs checkpoint_every);
 
 }  // namespace telemine::jobs::dependency

@@ -47,6 +47,7 @@ BinStage read_and_bin(const Job& job, const Plan& plan, const ParamIndex& index,
   if (comm.all_ok(saved.has_value())) {
     product.add_skipped(gather_skipped(comm, saved->skipped));
     product.phase("read and bin (resumed)");
+    saved->resumed = true;
     return std::move(*saved);
   }
   BinStage stage;
@@ -63,6 +64,7 @@ BinStage read_and_bin(const Job& job, const Plan& plan, const ParamIndex& index,
 
 struct Counts {
   std::int64_t pairs = 0, tests = 0, resumed = 0, significant = 0, lags = 0;
+  Caveats caveats;
 };
 
 void set_summary(Product& product, const Settings& set, const Grid& grid, const BinStage& stage, const Counts& n,
@@ -78,6 +80,11 @@ void set_summary(Product& product, const Settings& set, const Grid& grid, const 
     j.field("tests", n.tests);
     j.field("alpha", set.alpha);
     j.field("significant_pairs", n.significant);
+    // The caveats also warned of on stderr (significance.hpp).
+    j.field("min_effective_samples", set.min_effective);
+    j.field("pairs_below_min_effective_samples", n.caveats.few_effective);
+    j.field("pairs_with_too_few_points", n.caveats.few_points);
+    j.field("significant_pairs_at_max_lag", n.caveats.at_max_lag);
     for (const auto& [status, key] : {std::pair{Status::constant, "constant_parameters"}, std::pair{Status::no_data, "parameters_without_data"}}) {
       j.key(key).begin_array();
       for (std::size_t p = 0; p < params.size(); ++p)
@@ -97,6 +104,10 @@ void print_result(const Settings& set, const BinStage& stage, const Counts& n, s
   std::printf("dependency: %zu parameters (%lld constant, %lld without data skipped), %lld pairs x %lld lags, %lld significant at FDR %g\n",
               n_params, static_cast<long long>(constant), static_cast<long long>(empty), static_cast<long long>(n.pairs),
               static_cast<long long>(n.lags), static_cast<long long>(n.significant), set.alpha);
+  // What a run after a kill took back from the checkpoints of the one before.
+  if (stage.resumed || n.resumed > 0)
+    std::printf("resumed from checkpoints: %s%lld of %lld pairs\n", stage.resumed ? "the read and bin phases, " : "",
+                static_cast<long long>(n.resumed), static_cast<long long>(n.pairs));
   for (const auto& p : published) std::printf("  %s\n", p.c_str());
 }
 
@@ -133,7 +144,7 @@ int run_dependency(const Job& job, const Comm& comm) {
 
   PairsMeasured measured;
   PairMeter meter(set, stage.binned.summary, stage.binned.codes, passes, grid.points);
-  comm.run_phase([&] { measured = measure_pairs(job, comm, run, meter, checkpoints); });
+  comm.run_phase([&] { measured = measure_pairs(job, comm, run, meter, checkpoints, set.checkpoint_every); });
   Counts n;
   n.pairs = run.total;
   n.lags = static_cast<std::int64_t>(lags_of(set).size());
@@ -142,7 +153,8 @@ int run_dependency(const Job& job, const Comm& comm) {
   product.phase("pairs");
 
   const double threshold = fdr_threshold(comm, measured.small_p, n.tests, set.alpha);
-  n.significant = mark_significant(comm, measured.results, threshold);
+  n.significant = mark_significant(comm, measured.results, threshold, set.min_effective);
+  n.caveats = warn_caveats(comm, set, params, stage.binned.summary, measured.results);
   std::sort(measured.results.begin(), measured.results.end(), OutputOrder{params});
   write_tables(comm, product, set, params, measured.results);
   if (set.mode == Mode::all) write_matrices(comm, product, set, params, measured.results);

@@ -40,6 +40,8 @@ struct PairResult {
   std::int64_t lag = 0;  ///< grid steps: b follows a by lag
   double mi = 0, nmi = 0, score = 0, p = 1;
   bool significant = false;
+  std::int64_t n = 0;  ///< grid points counted at that lag (both sides present)
+  double n_eff = 0;    ///< effective samples of the test at that lag
 };
 
 }  // namespace telemine::jobs::dependency

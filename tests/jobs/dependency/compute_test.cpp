@@ -104,7 +104,7 @@ TEST(DependencyCompute, GroupsOfTwoAndThreeMeasureAsOneAtATime) {
 TEST(DependencyCompute, BestLagTiesGoToTheShortestThenTheEarlier) {
   std::vector<double> small_p;
   const std::vector<std::int64_t> counts = {5, 0, 0, 5};
-  for (const auto order : {std::vector<std::int64_t>{2, -1, 1}, std::vector<std::int64_t>{1, 2, -1}}) {
+  for (const auto& order : {std::vector<std::int64_t>{2, -1, 1}, std::vector<std::int64_t>{1, 2, -1}}) {
     PairBest best(0, 1, 2, 2, 1.0);
     for (const auto lag : order) best.add(lag, counts, {}, 0.5, small_p);
     EXPECT_EQ(best.result.lag, -1);
