@@ -4,7 +4,7 @@
 #include "jobs/dependency/run.hpp"
 #include "jobs/engine/registry.hpp"
 #include "jobs/job.hpp"
-#include "kernels/dependency.hpp"
+#include "kernels/binning.hpp"
 
 namespace telemine::jobs {
 
