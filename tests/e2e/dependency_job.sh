@@ -127,7 +127,9 @@ grep -q '"DEP_LAG_A" -> "DEP_LAG_B" \[label="600 s"' "$OUT/graph.dot" || fail "g
 h5dump -d /lag_seconds -s 0,0 -c 1,1 "$OUT/pairs.h5" > /dev/null || fail "pairs.h5"
 [ "$(h5dump -H -d /mi "$OUT/pairs.h5" | grep -o 'SIMPLE { ( 24, 24 )')" ] || fail "pairs.h5: /mi is not 24 x 24"
 grep -q '"significant_pairs": '"$total" "$OUT/product.json" || fail "product.json summary"
-pass "pairs.csv, top.csv, graph.dot, pairs.h5, product.json"
+# report.html lists the significant pairs (pairs.csv writes them as 1).
+grep -q '<td>DEP_LAG_A</td><td>DEP_LAG_B</td><td>600</td>' "$OUT/report.html" || fail "report.html: no significant pair listed"
+pass "pairs.csv, top.csv, graph.dot, pairs.h5, product.json, report.html"
 
 # The other job files: one target, and two sets across missions.
 mp 2 run "$JOBS/dependency-bus.ini" --archive "$WORK/archive" --output "$WORK/bus" --quiet > /dev/null
