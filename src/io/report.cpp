@@ -123,7 +123,7 @@ std::string dependency_report(const fs::path& dir) {
   for (const Row& r : pairs) {
     const std::size_t a = at[r.at("param_a")], b = at[r.at("param_b")];
     nmi[a * labels.size() + b] = nmi[b * labels.size() + a] = number(r.at("nmi"));
-    if (r.at("significant") != "true") continue;
+    if (r.at("significant") != "1") continue;  // pairs.csv writes 1 and 0
     significant.push_back({r.at("param_a"), r.at("param_b"), r.at("lag_seconds"), r.at("nmi"), r.at("score")});
     partners[r.at("param_a")].push_back(r.at("param_b") + " (lag " + r.at("lag_seconds") + " s)");
     partners[r.at("param_b")].push_back(r.at("param_a") + " (lag -" + r.at("lag_seconds") + " s)");

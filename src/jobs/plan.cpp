@@ -41,11 +41,7 @@ std::string Plan::describe() const {
   return out;
 }
 
-namespace {
-
-// Contiguous runs balanced by samples: rank r's run ends where the running total first reaches
-// r+1 shares of the whole. Deterministic, and a rank may get nothing.
-std::vector<std::int64_t> balance(const std::vector<PlannedPartition>& parts, int ranks) {
+std::vector<std::int64_t> balance_partitions(const std::vector<PlannedPartition>& parts, int ranks) {
   std::int64_t total = 0;
   for (const auto& p : parts) total += std::max<std::int64_t>(p.info.samples, 1);
   std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks) + 1, static_cast<std::int64_t>(parts.size()));
@@ -62,6 +58,8 @@ std::vector<std::int64_t> balance(const std::vector<PlannedPartition>& parts, in
   }
   return begin;
 }
+
+namespace {
 
 void put(ByteWriter& w, const Plan& p) {
   w.put<std::int64_t>(p.from);
@@ -142,7 +140,7 @@ Plan make_plan(const Job& job, int ranks) {
   }
   for (std::size_t k = 0; k < c.params.size(); ++k)
     if (!pattern_used[k]) job.fail("params", "'" + c.params[k] + "' matches no parameter of the selected missions");
-  plan.rank_begin = balance(plan.partitions, ranks);
+  plan.rank_begin = balance_partitions(plan.partitions, ranks);
   return plan;
 }
 

@@ -39,6 +39,12 @@ struct Plan {
   std::string describe() const;
 };
 
+/// Contiguous runs of `parts` balanced by samples (an empty partition weighs 1): rank r's run
+/// [begin[r], begin[r+1]) holds the partitions whose middle (running total plus half its own
+/// samples) falls in its share, up to (r+1)/ranks of the whole (ties: the earlier rank).
+/// Deterministic; a rank may get nothing.
+std::vector<std::int64_t> balance_partitions(const std::vector<PlannedPartition>& parts, int ranks);
+
 /// Resolves missions and parameter patterns against the archive and assigns partitions to
 /// `ranks` ranks. Throws JobError naming the job file, line and key for an unknown mission, a
 /// pattern that matches nothing, or a missing archive.

@@ -59,28 +59,42 @@ done
 [ "$(($(wc -l < "$WORK/lag0-1/pairs.csv") - 1))" -eq 276 ] || fail "lag 0: 24 parameters must give 276 pairs"
 pass "all pairs by triples: identical to pair by pair at lags up to 15 min and at lag 0, lag 0 identical at 1 to 4 ranks"
 
-# Killed part-way (kill -9 of one rank in the pairs stage) and run again on as many ranks: the
-# read and bin stages and the pieces of pairs that had finished are read back, and the outputs
-# are identical to those of an uninterrupted run.
-TELEMINE_TEST_PAIR_CHUNK=10 TELEMINE_TEST_PAIR_DELAY_MS=300 \
-  mp 2 run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
+# Killed at about two thirds of the pairs phase (kill -9 of one rank) and run again on as many
+# ranks: the read and bin phases and the pieces of pairs that had finished (a piece every
+# checkpoint-every of work a rank, here 1 s) are read back, what was resumed is printed, and the
+# outputs are identical to those of an uninterrupted run. Both missions at lags up to 2 h: 1,128
+# pairs x 241 lags, some seconds of work.
+KILLED=(run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --mission SYN1,SYN2 --dependency.max-lag=2h
+        --dependency.checkpoint-every=1s)
+mp 2 "${KILLED[@]}" --output "$WORK/whole" --quiet > /dev/null 2>&1
+pairs_seconds=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["timings_seconds"]["pairs"])' "$WORK/whole/product.json")
+# About one piece a second on each of the 2 ranks: wait for 65% of the pieces of the whole run.
+target=$(awk -v s="$pairs_seconds" 'BEGIN { t = int(0.65 * 2 * s); print (t < 2 ? 2 : t) }')
+mp 2 "${KILLED[@]}" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
 job=$!
-for _ in $(seq 600); do
-  [ "$(ls "$WORK/killed/.checkpoints" 2>/dev/null | wc -l)" -ge 4 ] && break
-  sleep 0.1
+for _ in $(seq 1200); do
+  [ "$(ls "$WORK/killed/.checkpoints" 2>/dev/null | grep -c -- '-run-')" -ge "$target" ] && break
+  sleep 0.05
 done
-pkill -9 -f "telemine run $JOBS/dependency-all.ini --archive $WORK/archive --output $WORK/killed" -n || fail "no rank to kill"
+# descendants PID: every process under PID (mpirun's ranks).
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+rank=$(for p in $(descendants "$job"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = telemine ] && echo "$p"; done | tail -1)
+[ -n "$rank" ] || fail "no rank to kill"
+kill -9 "$rank"
 ! wait "$job" || fail "the killed job succeeded"
 [ ! -e "$WORK/killed/pairs.csv" ] || fail "a killed job published pairs.csv"
-TELEMINE_TEST_PAIR_CHUNK=10 mp 2 run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --output "$WORK/killed" --quiet > /dev/null
+mp 2 "${KILLED[@]}" --output "$WORK/killed" --quiet > "$WORK/resumed.txt"
 for f in pairs.csv top.csv graph.dot pairs.h5; do
-  cmp -s "$WORK/all-2/$f" "$WORK/killed/$f" || fail "$f differs after resuming"
+  cmp -s "$WORK/whole/$f" "$WORK/killed/$f" || fail "$f differs after resuming"
 done
 resumed=$(grep -o '"pairs_resumed": [0-9]*' "$WORK/killed/product.json" | grep -o '[0-9]*$')
-[ "${resumed:-0}" -gt 0 ] || fail "nothing was resumed"
+[ "$(awk -v r="${resumed:-0}" 'BEGIN { print (r >= 0.4 * 1128) }')" = 1 ] \
+  || fail "killed at $target pieces (of about $(awk -v s="$pairs_seconds" 'BEGIN { print int(2 * s) }')), only ${resumed:-0} of 1128 pairs resumed"
+grep -q "resumed from checkpoints: the read and bin phases, $resumed of 1128 pairs" "$WORK/resumed.txt" \
+  || fail "what was resumed is not printed: $(cat "$WORK/resumed.txt")"
 grep -q '"read and bin (resumed)"' "$WORK/killed/product.json" || fail "the read and bin stages were not resumed"
 [ ! -e "$WORK/killed/.checkpoints" ] || fail "checkpoints left after success"
-pass "killed in the pairs stage and run again: codes and $resumed pairs read back, identical outputs"
+pass "killed after $target of about $(awk -v s="$pairs_seconds" 'BEGIN { print int(2 * s) }') pieces of 1 s and run again: codes and $resumed of 1128 pairs read back, identical outputs"
 
 OUT="$WORK/all-2"
 [ "$(planted SYN1 | wc -l)" -ge 8 ] || fail "truth.json: $(planted SYN1)"
@@ -113,7 +127,9 @@ grep -q '"DEP_LAG_A" -> "DEP_LAG_B" \[label="600 s"' "$OUT/graph.dot" || fail "g
 h5dump -d /lag_seconds -s 0,0 -c 1,1 "$OUT/pairs.h5" > /dev/null || fail "pairs.h5"
 [ "$(h5dump -H -d /mi "$OUT/pairs.h5" | grep -o 'SIMPLE { ( 24, 24 )')" ] || fail "pairs.h5: /mi is not 24 x 24"
 grep -q '"significant_pairs": '"$total" "$OUT/product.json" || fail "product.json summary"
-pass "pairs.csv, top.csv, graph.dot, pairs.h5, product.json"
+# report.html lists the significant pairs (pairs.csv writes them as 1).
+grep -q '<td>DEP_LAG_A</td><td>DEP_LAG_B</td><td>600</td>' "$OUT/report.html" || fail "report.html: no significant pair listed"
+pass "pairs.csv, top.csv, graph.dot, pairs.h5, product.json, report.html"
 
 # The other job files: one target, and two sets across missions.
 mp 2 run "$JOBS/dependency-bus.ini" --archive "$WORK/archive" --output "$WORK/bus" --quiet > /dev/null
@@ -167,3 +183,72 @@ tm dependency --archive "$WORK/csv" --mission M --grid 1min --to 2026-01-01T08:0
 grep -q "3 parameters (1 constant, 1 without data skipped), 0 pairs" "$WORK/flat.txt" || fail "$(cat "$WORK/flat.txt")"
 grep -A1 '"constant_parameters"' "$WORK/flat/product.json" | grep -q '"FLAT"' || fail "constant parameter not listed"
 pass "constant parameters and parameters without data are reported and skipped"
+
+# Names holding a comma or a quote (the archive allows both): pairs.csv and top.csv are RFC 4180,
+# read back field by field by Python's csv module; graph.dot quotes them its own way.
+/usr/bin/python3 - "$WORK/odd.csv" <<'PY'
+import math, sys
+with open(sys.argv[1], "w") as f:
+    f.write('time,"A,B","Q""X",PLAIN\n')
+    for i in range(2000):
+        f.write(f"{1767225600 + i * 60}000000000,{math.sin(i / 37) + 0.1 * math.sin(i * 7.7)},{math.sin((i - 5) / 37)},{i * 7919 % 1000}\n")
+PY
+tm ingest --archive "$WORK/odd" --mission M --format csv-wide --input "$WORK/odd.csv" --quiet > /dev/null
+tm dependency --archive "$WORK/odd" --mission M --grid 1min --max-lag 10min --output "$WORK/odd-out" --quiet > /dev/null
+/usr/bin/python3 - "$WORK/odd-out" <<'PY' || fail "names with ',' and '\"' in pairs.csv / top.csv"
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1] + "/pairs.csv", newline="")))
+assert rows[0] == ["param_a", "param_b", "lag_seconds", "mi", "nmi", "score", "significant"], rows[0]
+assert all(len(r) == 7 for r in rows), rows
+assert rows[1][:3] == ["A,B", 'Q"X', "300"] and rows[1][6] == "1", rows[1]
+top = list(csv.reader(open(sys.argv[1] + "/top.csv", newline="")))
+assert [r[:4] for r in top[1:]] == [["A,B", "1", 'Q"X', "300"], ['Q"X', "1", "A,B", "-300"]], top
+PY
+grep -qF '"A,B" -> "Q\"X" [label="300 s"' "$WORK/odd-out/graph.dot" || fail "graph.dot: $(cat "$WORK/odd-out/graph.dot")"
+pass "parameter names with ',' and '\"': pairs.csv and top.csv quoted as RFC 4180 says"
+
+# A derived parameter ([derived]) is used by name like a stored one, in params and as the target:
+# a stored parameter 5 minutes late is found following it at -300 s (the pair's b leads), with
+# the same outputs at 1 and 3 ranks (its lag reaches into the day before, on another rank).
+cat > "$WORK/derived.ini" <<INI
+kind = dependency
+archive = $WORK/archive
+mission = SYN1
+params = POWER_BUS_I, PAYLOAD_I, DEP_LAG_B, BUS_LATE, LAG_A_LATE
+[derived]
+BUS_LATE = lag(POWER_BUS_I, 5min)
+LAG_A_LATE = lag(DEP_LAG_A, 5min)
+[dependency]
+grid = 1min
+max-lag = 10min
+mode = sets
+set-a = BUS_LATE, LAG_A_LATE
+set-b = *
+INI
+for np in 1 3; do
+  mp "$np" run "$WORK/derived.ini" --output "$WORK/derived-$np" --quiet > /dev/null
+done
+for f in pairs.csv top.csv graph.dot; do
+  cmp -s "$WORK/derived-1/$f" "$WORK/derived-3/$f" || fail "derived: $f differs between 1 and 3 ranks"
+done
+grep -q '^BUS_LATE,POWER_BUS_I,-300,.*,1$' "$WORK/derived-1/pairs.csv" || fail "derived: $(grep '^BUS_LATE,POWER_BUS_I' "$WORK/derived-1/pairs.csv")"
+# DEP_LAG_B follows DEP_LAG_A by 600 s (planted): it follows A 5 minutes late by 300 s.
+grep -q '^LAG_A_LATE,DEP_LAG_B,300,.*,1$' "$WORK/derived-1/pairs.csv" || fail "derived: $(grep '^LAG_A_LATE,DEP_LAG_B' "$WORK/derived-1/pairs.csv")"
+pass "derived parameters in a dependency job: found at their lags, identical at 1 and 3 ranks"
+
+# Caveats, warned of on stderr and counted in product.json: a window of 12 grid points (nmi near 1
+# for every pair) warns of too few points and tests nothing (below min-effective-samples); a
+# planted 10-minute lag searched up to 3 minutes is significant at max-lag, with a hint.
+tm dependency --archive "$WORK/archive" --mission SYN1 --grid 1min --from 2026-01-01T10:00:00Z \
+  --to 2026-01-01T10:12:00Z --output "$WORK/few" --quiet > /dev/null 2> "$WORK/few.err"
+grep -q "fewer than 4 grid points per cell of their joint table" "$WORK/few.err" || fail "no too-few-points warning: $(cat "$WORK/few.err")"
+grep -q "fewer effective samples than min-effective-samples = 16 .*never significant" "$WORK/few.err" \
+  || fail "no min-effective-samples warning: $(cat "$WORK/few.err")"
+awk -F, 'NR > 1 && $7 == 1 { exit 1 }' "$WORK/few/pairs.csv" || fail "a 12-point window gave significant pairs"
+grep -Eq '"pairs_below_min_effective_samples": [1-9]' "$WORK/few/product.json" || fail "product.json: pairs below the minimum"
+tm dependency --archive "$WORK/archive" --mission SYN1 --grid 1min --params 'DEP_LAG_*' --max-lag 3min \
+  --output "$WORK/edge" --quiet > /dev/null 2> "$WORK/edge.err"
+grep -q "1 pair significant with the strongest lag at max-lag (+-3min): the true lag may lie beyond" "$WORK/edge.err" \
+  || fail "no max-lag warning: $(cat "$WORK/edge.err")"
+grep -q '"significant_pairs_at_max_lag": 1' "$WORK/edge/product.json" || fail "product.json: pairs at max-lag"
+pass "caveats: too few points, too few effective samples (not tested), best lag at max-lag"

@@ -1,6 +1,7 @@
 #pragma once
 // The dependency job's division of work: the grid points each rank reads and resamples
-// (slice_grid), and the run of pairs each rank measures (pair_run).
+// (slice_grid), the run of pairs each rank measures (pair_run, job_pair_run), and the codes each
+// rank receives for its run (distribute_codes).
 
 #include <algorithm>
 #include <array>
@@ -8,7 +9,13 @@
 #include <utility>
 #include <vector>
 
+#include "jobs/dependency/settings.hpp"
+#include "jobs/dependency/types.hpp"
 #include "jobs/plan.hpp"
+
+namespace telemine {
+class Comm;
+}
 
 namespace telemine::jobs::dependency {
 
@@ -73,5 +80,17 @@ PairRun pair_run(EachItem&& each_item, std::int32_t tile, std::int32_t tiles, in
   }
   return run;
 }
+
+/// This job's pairs (of the parameters with data that are not constant, each unordered pair
+/// once; in modes one and sets, side a first), rank `me`'s run of them. With `triples`
+/// (mode all), listed by Steiner triples: (x, y), (x, z), (y, z) in a row. The pairs are in
+/// tiles of parameters, so that a contiguous run touches few parameters.
+PairRun job_pair_run(Mode mode, const Sides& sides, const std::vector<ParamSummary>& summary, bool triples, int me,
+                     int ranks);
+
+/// Collective: every rank receives from the owners the codes of the parameters its pairs touch
+/// (each of `points` bytes); a rank's own parameters that its pairs do not touch are freed.
+void distribute_codes(const Comm& comm, const std::vector<std::pair<std::int32_t, std::int32_t>>& pairs,
+                      std::int64_t points, std::vector<std::vector<std::uint8_t>>& codes);
 
 }  // namespace telemine::jobs::dependency

@@ -4,7 +4,7 @@
 #include "jobs/dependency/run.hpp"
 #include "jobs/engine/registry.hpp"
 #include "jobs/job.hpp"
-#include "kernels/dependency.hpp"
+#include "kernels/binning.hpp"
 
 namespace telemine::jobs {
 
@@ -24,6 +24,10 @@ const KindSpec& dependency_kind() {
           {"set-b", KeyType::list, "", {}, {}, {}, "mode sets: names and glob patterns"},
           {"alpha", KeyType::real, "0.01", 1e-300, 0.999999, {}, "false discovery rate over all pairs and lags tested"},
           {"top", KeyType::integer, "10", 1, 1000000, {}, "partners per parameter in top.csv"},
+          {"min-effective-samples", KeyType::real, "16", 0, 1e12, {},
+           "a pair with fewer effective samples (autocorrelation counted) is not tested, never significant"},
+          {"checkpoint-every", KeyType::duration, "30s", 1e8, static_cast<double>(kDay), {},
+           "work between two checkpoints of the pairs phase: a killed job run again loses at most this much"},
       },
       run_dependency,
   };
@@ -74,6 +78,8 @@ Settings read_settings(const Job& job) {
   read_mode(job, s);
   s.alpha = job.get_double("dependency.alpha");
   s.top = static_cast<int>(job.get_int("dependency.top"));
+  s.min_effective = job.get_double("dependency.min-effective-samples");
+  s.checkpoint_every = *job.get_duration("dependency.checkpoint-every");
   check_against_range(job, s);
   return s;
 }

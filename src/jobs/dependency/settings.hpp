@@ -25,6 +25,8 @@ struct Settings {
   std::vector<std::string> set_a, set_b;
   double alpha = 0.01;
   int top = 10;
+  double min_effective = 16;  ///< a pair with fewer effective samples is not tested
+  DurationNs checkpoint_every = 30 * kSecond;  ///< work between two checkpoints of the pairs phase
 };
 
 /// At most this many grid points over the job's range: a finer grid is refused before it is
