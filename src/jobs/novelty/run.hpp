@@ -10,6 +10,11 @@
 ///     rank that owns the day, and that model is trained data-parallel;
 ///  3. training on the reference rows (labelled anomalies excluded), scoring of every row,
 ///     threshold from the reference scores alone; rank 0 merges novel rows into intervals.
+///
+/// Files: settings.cpp (keys), features.cpp (groups, labels, read, rows), train.cpp (model
+/// files, normalisation, training), score.cpp (errors, thresholds, novel rows), outputs.cpp
+/// (scores.h5, detections.csv, product.json), run.cpp (the flow); the math is in
+/// kernels/thresholds.hpp, reconstruction.hpp and events.hpp.
 
 
 namespace telemine {

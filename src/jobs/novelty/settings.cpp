@@ -71,7 +71,13 @@ void read_model(const Job& job, Settings& s) {
 
 void read_group(const Job& job, Settings& s) {
   s.group = job.get("novelty.group").value_or("subsystem");
-  if (s.group == "parameter" || s.group == "subsystem" || s.group == "all") return;
+  for (const auto& [name, by] : {std::pair{"parameter", GroupBy::parameter}, std::pair{"subsystem", GroupBy::subsystem},
+                                 std::pair{"all", GroupBy::all}})
+    if (s.group == name) {
+      s.group_by = by;
+      return;
+    }
+  s.group_by = GroupBy::lists;
   std::istringstream in(s.group);
   for (std::string part; std::getline(in, part, ';');)
     if (auto items = split_comma_list(part); !items.empty()) s.lists.push_back(items);
@@ -89,20 +95,46 @@ void read_hidden(const Job& job, Settings& s) {
   }
 }
 
+constexpr std::pair<const char*, ThresholdMethod> kMethods[] = {
+    {"pot", ThresholdMethod::pot}, {"sigma", ThresholdMethod::sigma}, {"quantile", ThresholdMethod::quantile},
+    {"ndt", ThresholdMethod::ndt}, {"telemanom", ThresholdMethod::telemanom}};
+
+// The range of a method's value: pot's risk and quantile's level in (0, 1), sigma's K above 0,
+// the dynamic methods' pruning in [0, 1).
+bool value_ok(ThresholdMethod m, double v) {
+  switch (m) {
+    case ThresholdMethod::pot:
+    case ThresholdMethod::quantile: return v > 0 && v < 1;
+    case ThresholdMethod::sigma: return v > 0;
+    case ThresholdMethod::ndt:
+    case ThresholdMethod::telemanom: return v >= 0 && v < 1;
+  }
+  return false;
+}
+
 void read_threshold(const Job& job, Settings& s) {
   const std::string th = job.get("novelty.threshold").value_or("pot:0.001");
   const auto colon = th.find(':');
-  s.method = th.substr(0, colon);
+  const std::string name = th.substr(0, colon);
   const auto v = parse_number<double>(colon == std::string::npos ? std::string_view() : std::string_view(th).substr(colon + 1));
-  const bool ok = v && ((s.method == "pot" && *v > 0 && *v < 1) || (s.method == "quantile" && *v > 0 && *v < 1) ||
-                        (s.method == "sigma" && *v > 0) || ((s.method == "ndt" || s.method == "telemanom") && *v >= 0 && *v < 1));
-  if (!ok)
+  bool known = false;
+  for (const auto& [n, m] : kMethods)
+    if (name == n) known = true, s.method = m;
+  if (!known || !v || !value_ok(s.method, *v))
     job.fail("novelty.threshold",
              "'" + th + "': expected pot:RISK (0.001), sigma:K (4), quantile:Q (0.999), ndt:PRUNE (0.13) or telemanom:PRUNE (0.13)");
   s.method_value = *v;
 }
 
 }  // namespace
+
+const char* name_of(ModelKind kind) { return kind == ModelKind::window ? "window" : "features"; }
+
+const char* name_of(ThresholdMethod method) {
+  for (const auto& [n, m] : kMethods)
+    if (m == method) return n;
+  return "?";
+}
 
 Settings read_settings(const Job& job) {
   Settings s;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/time.hpp"
+#include "kernels/thresholds.hpp"
 #include "ml/autoencoder.hpp"
 
 namespace telemine::jobs {
@@ -15,6 +16,9 @@ class Job;
 namespace telemine::jobs::novelty {
 
 enum class ModelKind { features, window };
+/// One model per parameter, per subsystem, one of every parameter, or per explicit list.
+enum class GroupBy { parameter, subsystem, all, lists };
+using kernels::ThresholdMethod;
 constexpr int kFeatures = 4;  // mean, standard deviation, min, max
 
 struct Settings {
@@ -23,20 +27,27 @@ struct Settings {
   DurationNs period = kHour;     ///< features
   DurationNs grid = kMinute;     ///< window
   int window = 30, stride = 30;  ///< window, in grid steps
-  std::string group = "subsystem";
-  std::vector<std::vector<std::string>> lists;  ///< explicit groups
+  GroupBy group_by = GroupBy::subsystem;
+  std::string group = "subsystem";              ///< as written, for product.json
+  std::vector<std::vector<std::string>> lists;  ///< GroupBy::lists
   TimeNs train_from = kTimeMin, train_to = kTimeMax;
   std::vector<int> hidden;  ///< empty: from the inputs
   ml::TrainOptions train;
-  std::string method = "pot";
+  ThresholdMethod method = ThresholdMethod::pot;
   double method_value = 1e-3;
   DurationNs ndt_window = 0, ndt_smoothing = 0;  ///< ndt: 0 = one window, no smoothing
   std::filesystem::path model_dir;
+  /// `model = FOLDER`: the reference period its models record (0, 0: not recorded).
+  TimeNs saved_reference_from = 0, saved_reference_to = 0;
   int threads = 1;
 };
 
 /// The largest layer of a model (`hidden`): wider ones would not fit in memory.
 constexpr int kMaxLayer = 4096;
+
+/// Names as a job file writes them (`features`, `pot`), for model files and messages.
+const char* name_of(ModelKind kind);
+const char* name_of(ThresholdMethod method);
 
 /// Throws JobError naming the file, line and key.
 Settings read_settings(const Job& job);

@@ -1,4 +1,4 @@
-#include "kernels/novelty.hpp"
+#include "kernels/thresholds.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,12 +8,6 @@
 
 using namespace telemine;
 using namespace telemine::kernels;
-
-TEST(Intervals, MergeOverlappingAndTouching) {
-  EXPECT_EQ(merge_intervals({{10, 20}, {0, 5}, {5, 8}, {15, 30}, {40, 50}}),
-            (std::vector<Interval>{{0, 8}, {10, 30}, {40, 50}}));
-  EXPECT_TRUE(merge_intervals({}).empty());
-}
 
 TEST(Thresholds, PeaksOverThresholdOnAnExponentialTail) {
   // Exponential(1): P(X > x) = exp(-x), so the 1e-3 risk level is log(1000) = 6.91.
@@ -26,28 +20,6 @@ TEST(Thresholds, PeaksOverThresholdOnAnExponentialTail) {
   std::vector<double> few = {1, 2, 3};
   EXPECT_EQ(pot_threshold(few, 1e-3), 3);  // too few excesses: the largest value
   EXPECT_NEAR(sigma_threshold(std::vector<double>{1, 3}, 2), 4, 1e-12);
-}
-
-TEST(EventScores, HundmanCountsAndTheCorrectedPrecision) {
-  const Interval range{0, 1000 * kSecond};
-  const std::vector<Interval> labels = {{100 * kSecond, 200 * kSecond}, {500 * kSecond, 600 * kSecond}};
-  // One detection finds the first label, one is false (50 s of nominal time), the second label is missed.
-  const std::vector<Interval> detections = {{150 * kSecond, 250 * kSecond}, {800 * kSecond, 850 * kSecond}};
-  const auto s = score_events(labels, detections, range);
-  EXPECT_EQ(s.labels, 2);
-  EXPECT_EQ(s.found, 1);
-  EXPECT_EQ(s.detections, 2);
-  EXPECT_EQ(s.false_detections, 1);
-  EXPECT_DOUBLE_EQ(s.precision(), 0.5);
-  EXPECT_DOUBLE_EQ(s.recall(), 0.5);
-  EXPECT_DOUBLE_EQ(s.f05(), 0.5);
-  EXPECT_DOUBLE_EQ(s.nominal_seconds, 800);
-  EXPECT_DOUBLE_EQ(s.false_seconds, 100);  // 50 s after the first label, and the false 50 s
-  EXPECT_DOUBLE_EQ(s.corrected_precision(), 0.5 * (1 - 100.0 / 800));
-  const auto none = score_events(labels, {}, range);
-  EXPECT_EQ(none.found, 0);
-  EXPECT_DOUBLE_EQ(none.precision(), 1.0);
-  EXPECT_DOUBLE_EQ(none.f05(), 0.0);
 }
 
 TEST(DynamicThreshold, FlagsAClearAnomalyAndLittleElse) {
@@ -161,4 +133,18 @@ TEST(TelemanomThreshold, TheFirstWindowLeavesItsFirstPointsAlone) {
   const auto f = telemanom_threshold(e, y, o);
   EXPECT_EQ(flagged(f, 0, 500), 0u);
   EXPECT_TRUE(f[5005]);
+}
+
+TEST(ReferenceThreshold, SharesTheRiskAmongTheParametersAndLeavesDynamicMethodsTheMaximum) {
+  std::vector<double> ref(1000);
+  for (std::size_t i = 0; i < ref.size(); ++i) ref[i] = static_cast<double>(i);
+  // quantile:0.99 over 10 parameters: each parameter's quantile is 1 - 0.01 / 10.
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::quantile, 0.99, ref, 10), quantile_threshold(ref, 0.999));
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::pot, 1e-3, ref, 4), pot_threshold(ref, 2.5e-4));
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::pot, 1e-3, ref, 0), pot_threshold(ref, 1e-3));
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::sigma, 3, std::vector<double>{1, 3}, 5), 2 + 3);
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::ndt, 0.13, ref, 3), 999);
+  EXPECT_DOUBLE_EQ(reference_threshold(ThresholdMethod::telemanom, 0.13, ref, 3), 999);
+  EXPECT_TRUE(is_dynamic(ThresholdMethod::ndt));
+  EXPECT_FALSE(is_dynamic(ThresholdMethod::quantile));
 }
