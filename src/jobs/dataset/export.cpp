@@ -285,7 +285,7 @@ struct SplitStats {
 };
 
 // Rows with any is_anomaly column set, counted from the text (the last fields of a row).
-SplitStats count_rows(const std::string& text, std::size_t targets) {
+SplitStats count_rows(std::string_view text, std::size_t targets) {
   SplitStats s;
   std::size_t begin = 0;
   while (begin < text.size()) {
@@ -376,7 +376,8 @@ void variables(io::JsonWriter& j, const ExportOptions& o, const Plan& p) {
   j.end_array();
 }
 
-std::string croissant(const ExportOptions& o, const Plan& p, const std::map<std::string, std::string>& files) {
+std::string croissant(const ExportOptions& o, const Plan& p, const std::map<std::string, std::string>& files,
+                      const std::map<std::string, std::string>& digests) {
   io::JsonWriter j;
   j.begin_object();
   j.key("@context").begin_object();
@@ -398,7 +399,7 @@ std::string croissant(const ExportOptions& o, const Plan& p, const std::map<std:
     j.field("name", name);
     j.field("contentUrl", name);
     j.field("encodingFormat", name.ends_with(".md") ? "text/markdown" : "text/csv");
-    j.field("sha256", sha256_hex(bytes));
+    j.field("sha256", digests.at(name));
     j.end_object();
   }
   j.end_array();
@@ -407,9 +408,13 @@ std::string croissant(const ExportOptions& o, const Plan& p, const std::map<std:
 }
 
 void write_all(const ExportOptions& o, const Plan& p, std::map<std::string, std::string> files, int ranks) {
-  files["metadata.json"] = croissant(o, p, files);
+  // Each file hashed once (a year's split is a gigabyte): for metadata.json, SHA256SUMS, product.json.
+  std::map<std::string, std::string> digests;
+  for (const auto& [name, bytes] : files) digests[name] = sha256_hex(bytes);
+  files["metadata.json"] = croissant(o, p, files, digests);
+  digests["metadata.json"] = sha256_hex(files["metadata.json"]);
   std::string sums;
-  for (const auto& [name, bytes] : files) sums += sha256_hex(bytes) + "  " + name + "\n";
+  for (const auto& [name, bytes] : files) sums += digests.at(name) + "  " + name + "\n";
   io::JsonWriter j;
   j.begin_object();
   j.field("telemine", version());
@@ -425,7 +430,7 @@ void write_all(const ExportOptions& o, const Plan& p, std::map<std::string, std:
   j.end_array();
   j.key("files").begin_array();
   for (const auto& [name, bytes] : files)
-    j.begin_object().field("name", name).field("bytes", static_cast<std::int64_t>(bytes.size())).field("sha256", sha256_hex(bytes)).end_object();
+    j.begin_object().field("name", name).field("bytes", static_cast<std::int64_t>(bytes.size())).field("sha256", digests.at(name)).end_object();
   j.end_array();
   j.end_object();
   files["SHA256SUMS"] = sums;
@@ -576,10 +581,16 @@ void export_esa_adb(const ExportOptions& o, const Comm& comm) {
     std::size_t targets = 0;
     for (const auto& c : p.channels) targets += c.target;
     for (const auto& s : o.splits) {
-      std::string& text = texts[s.name];
-      for (const auto& part : gathered[s.name]) text += part;
-      stats[s.name] = count_rows(text, targets);
-      if (esa_layout) files[s.name + ".csv"] = split_header(p) + text;
+      // Straight into the file's bytes (a year's split is a gigabyte: no second copy), each
+      // rank's part freed once appended.
+      std::string& text = esa_layout ? files[s.name + ".csv"] : texts[s.name];
+      text = esa_layout ? split_header(p) : std::string();
+      const std::size_t header = text.size();
+      std::size_t total = header;
+      for (const auto& part : gathered[s.name]) total += part.size();
+      text.reserve(total);
+      for (auto& part : gathered[s.name]) text += part, std::string().swap(part);
+      stats[s.name] = count_rows(std::string_view(text).substr(header), targets);
     }
     if (!esa_layout) telemanom_files(o, p, texts, files);
     if (o.scale == "minmax") files["scaling.csv"] = scaling_csv(p);
