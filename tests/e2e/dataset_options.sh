@@ -105,6 +105,16 @@ mkdir empty
 tm dataset export --archive "$A" --mission SYN1 --split "$SPLIT" --output empty > /dev/null
 cmp -s empty/test.csv U/test.csv || fail "an empty output folder is filled"
 [ ! -e X ] || fail "a refused export left X"
+[ -z "$(find . -maxdepth 1 -name 'X.tmp-*')" ] || fail "a refused export left a temporary folder"
+(cd r3 && mp 3 dataset export --archive "$A" --mission SYN1 --split "$SPLIT" --restore-labelled no --output P > /dev/null)
+(cd r1 && tm dataset export --archive "$A" --mission SYN1 --split "$SPLIT" --restore-labelled no --output P > /dev/null)
+diff -r -x product.json r1/P r3/P > /dev/null || fail "--restore-labelled no differs between 1 and 3 ranks"
+expect_fail 2 "--restore-labelled: yes or no" tm dataset export --archive "$A" --mission SYN1 --split "$SPLIT" --restore-labelled maybe --output X
+# labels add from the command line: the errors name its options.
+expect_fail 2 "labels add: --end 2026-01-01T00:00:00Z is before --start 2026-01-02T00:00:00Z" \
+  tm labels add --archive "$A" --mission SYN1 --param THERM_BAT_T --kind anomaly --start 2026-01-02 --end 2026-01-01
+expect_fail 2 "labels add: --param: unknown parameter 'NOPE'" \
+  tm labels add --archive "$A" --mission SYN1 --param NOPE --kind anomaly --start 2026-01-01 --end 2026-01-02
 pass "bad options refused before any work"
 
 # From a job file the same errors name the file, line and key; from its command line, the option.
