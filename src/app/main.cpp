@@ -277,7 +277,7 @@ int cmd_labels(const Comm& comm, const std::vector<std::string>& args) {
 // `telemine dataset export`: a benchmark dataset in ESA-ADB's layout, cut from the archive.
 int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
   jobs::dataset::ExportOptions o;
-  std::string action, grid, split, format;
+  std::string action, grid, split, format, restore;
   po::options_description desc("dataset options");
   desc.add_options()
       ("action", po::value(&action)->required(), "export")
@@ -290,7 +290,9 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
       ("format", po::value(&format)->default_value("esa-adb"), "esa-adb, or telemanom (splits train and test)")
       ("output", po::value(&o.output)->required(), "the dataset folder (must not exist)")
       ("anonymise", "publish channels as channel_1, channel_2, ...")
-      ("drop-rare-nominal", "leave rare nominal events out of the labels");
+      ("drop-rare-nominal", "leave rare nominal events out of the labels")
+      ("scale", po::value(&o.scale)->default_value("none"), "none, or minmax: fitted on the train split, applied to every split (scaling.csv)")
+      ("restore-labelled", po::value(&restore)->default_value("yes"), "yes: keep labelled samples between grid times as ESA-ADB does; no: plain hold");
   po::positional_options_description pos;
   pos.add("action", 1);
   po::variables_map vm;
@@ -300,8 +302,15 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
   if (format != "esa-adb" && format != "telemanom")
     throw UsageError("dataset export: --format must be esa-adb or telemanom, not " + format);
   o.format = format;
-  o.grid = parse_duration(grid);
+  try {
+    o.grid = parse_duration(grid);
+  } catch (const UsageError& e) {
+    throw UsageError(std::string("--grid: ") + e.what());
+  }
   o.splits = jobs::dataset::parse_splits(split);
+  if (o.scale != "none" && o.scale != "minmax") throw UsageError("--scale: none or minmax, not " + o.scale);
+  if (restore != "yes" && restore != "no") throw UsageError("--restore-labelled: yes or no, not " + restore);
+  o.restore_labelled = restore == "yes";
   o.anonymise = vm.count("anonymise") > 0;
   o.drop_rare_nominal = vm.count("drop-rare-nominal") > 0;
   o.command = "telemine dataset";

@@ -55,13 +55,35 @@ expect_fail 2 "does not divide the split" mp 3 dataset export --archive "$A" --m
 [ -z "$(find "$WORK" -maxdepth 1 -name 'bad.tmp-*')" ] || fail "a refused export left a temporary folder"
 pass "bad exports refused, nothing left behind"
 
-# Import: ingest --format esa-adb reads the layout back; exporting it again gives the same files.
+# ESA-ADB's restoration of labelled samples: THERM_BAT_T's label ends at 03:25:00; the bin
+# [03:25:00, 03:25:30) holds that labelled sample and two nominal ones after it, so the row at
+# 03:25:30 keeps the labelled sample (its value, is_anomaly 1) instead of the last nominal one.
+(cd "$WORK/r1" && tm dataset export --archive "$A" --mission SYN1 --split "$SPLIT" --restore-labelled no --output P > /dev/null)
+P="$WORK/r1/P"
+row() { grep "^$2," "$1" | cut -d, -f"$3"; }  # file, time, fields
+[ "$(row "$D/test.csv" 2026-01-02T03:25:30Z 20,40)" = "$(row "$P/test.csv" 2026-01-02T03:25:00Z 20),1" ] \
+  || fail "restored row: $(row "$D/test.csv" 2026-01-02T03:25:30Z 20,40) vs $(row "$P/test.csv" 2026-01-02T03:25:00Z 20,40)"
+[ "$(row "$P/test.csv" 2026-01-02T03:25:30Z 40)" = 0 ] || fail "plain hold flags the row after the label"
+grep -q "Rows kept so: 3" "$D/README.md" || fail "datasheet: restored rows"
+[ "$(diff "$D/test.csv" "$P/test.csv" | grep -c '^<')" -eq 1 ] || fail "restoration changed more than one test row"
+pass "labelled samples kept as ESA-ADB keeps them"
+
+# Import: ingest --format esa-adb reads the layout back; exporting it again gives the same files
+# (without the restoration, byte for byte; with it, the same samples and labels, the restored
+# rows no longer flagged: the archive keeps the label, not the row's flag).
 tm ingest --archive "$WORK/back" --mission SYN1 --format esa-adb --input "$D" --quiet > /dev/null
 mkdir "$WORK/again"
 (cd "$WORK/again" && tm dataset export --archive "$WORK/back" --mission SYN1 --split "$SPLIT" --grid 30s --output D > /dev/null)
-for f in channels.csv labels.csv anomaly_types.csv events.csv train.csv test.csv; do
+for f in channels.csv labels.csv anomaly_types.csv events.csv; do
   cmp -s "$D/$f" "$WORK/again/D/$f" || fail "$f differs after export, import, export"
 done
+for f in train.csv test.csv; do
+  cmp -s <(cut -d, -f1-21 "$D/$f") <(cut -d, -f1-21 "$WORK/again/D/$f") || fail "$f: samples differ after export, import, export"
+  [ "$(diff "$D/$f" "$WORK/again/D/$f" | grep -c '^<')" -le 2 ] || fail "$f: more than the restored rows differ"
+done
+tm ingest --archive "$WORK/pback" --mission SYN1 --format esa-adb --input "$P" --quiet > /dev/null
+(cd "$WORK/again" && tm dataset export --archive "$WORK/pback" --mission SYN1 --split "$SPLIT" --restore-labelled no --output P > /dev/null)
+diff -r -x product.json -x README.md -x metadata.json -x SHA256SUMS "$P" "$WORK/again/P" > /dev/null || fail "plain hold: export, import, export differs"
 tm labels list --archive "$WORK/back" --mission SYN1 --kind anomaly --format csv | grep -q "THERM_BAT_T" || fail "labels imported as events"
 pass "export, import, export: the same samples on the grid and the same labels"
 cp -r "$D" "$WORK/broken"
@@ -76,7 +98,8 @@ TSPLIT=train:2026-01-01..2026-01-02,test:2026-01-02..2026-01-02T23:00
 (cd "$WORK/r1" && tm dataset export --archive "$A" --mission SYN1 --split "$TSPLIT" --format telemanom --output T > /dev/null)
 (cd "$WORK/r3" && mp 3 dataset export --archive "$A" --mission SYN1 --split "$TSPLIT" --format telemanom --output T > /dev/null)
 diff -r -x product.json "$WORK/r1/T" "$WORK/r3/T" > /dev/null || fail "telemanom export differs between 1 and 3 ranks"
-grep -q '^THERM_BAT_T,SYN1,"\[\[406, 410\]\]","\[point\]",2760$' "$WORK/r1/T/labeled_anomalies.csv" \
+# Rows 406-410 lie in the label; row 411 keeps its last labelled sample (ESA-ADB's restoration).
+grep -q '^THERM_BAT_T,SYN1,"\[\[406, 411\]\]","\[point\]",2760$' "$WORK/r1/T/labeled_anomalies.csv" \
   || fail "labeled_anomalies.csv: $(cat "$WORK/r1/T/labeled_anomalies.csv")"
 /usr/bin/python3 -c "
 import numpy as np, sys

@@ -16,6 +16,8 @@ const KindSpec& dataset_kind() {
           {"targets", KeyType::list, "", {}, {}, {}, "channels with an is_anomaly column (default: all)"},
           {"anonymise", KeyType::choice, "no", {}, {}, {"yes", "no"}, "publish the channels as channel_1, channel_2, ..."},
           {"drop-rare-nominal", KeyType::choice, "no", {}, {}, {"yes", "no"}, "leave rare nominal events out of the labels"},
+          {"scale", KeyType::choice, "none", {}, {}, {"none", "minmax"}, "min-max scaling fitted on the train split, applied to every split (scaling.csv)"},
+          {"restore-labelled", KeyType::choice, "yes", {}, {}, {"yes", "no"}, "keep labelled samples between grid times as ESA-ADB does"},
       },
       dataset::run_export_job,
   };

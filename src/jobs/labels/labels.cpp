@@ -178,6 +178,11 @@ int run(const Options& o, std::FILE* out) {
       io::Event e = o.event;
       fill_category(e);
       if (e.id.empty()) e.id = next_id(c);
+      // From the command line: the errors name the options.
+      if (e.end < e.start)
+        throw UsageError("labels add: --end " + format_time(e.end) + " is before --start " + format_time(e.start));
+      if (!e.param.empty() && !c.find_param(e.param))
+        throw UsageError("labels add: --param: unknown parameter '" + e.param + "' in mission " + c.mission);
       check_event(e, c, "labels add");
       c.events.push_back(e);
       save(archive, c);
