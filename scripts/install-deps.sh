@@ -16,6 +16,7 @@ packages=(
   libssl-dev  # SHA-256 (OpenSSL EVP) of dataset files
   clang libclang-rt-14-dev  # libFuzzer targets (tests/fuzz)
   libmuparser-dev libxgboost-dev python3-pandas  # derived parameters, forests; tests/e2e/derived_params.sh
+  python3-h5py  # README "Outputs people open" recipe; tests/e2e/readme_outputs.sh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,9 +6,12 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.hpp"
+#include "core/suggest.hpp"
 #include "core/text.hpp"
+#include "io/archive.hpp"
 #include "jobs/engine/registry.hpp"
 
 namespace telemine::jobs {
@@ -274,6 +277,13 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   // The command line: `--key=value` or `--key value`; a kind's keys without their section prefix
   // when the job was started as that kind's command. Flags: --dry-run, --quiet.
   std::vector<std::string> rest;
+  // The kind whose section's keys may go without prefix: the command's, else the job file's or
+  // a --kind on the command line (`telemine run JOB.ini --bucket 1h`).
+  std::string section = kind_hint;
+  if (section.empty())
+    if (auto k = job.get("kind")) section = *k;
+  for (const auto& a : args)
+    if (kind_hint.empty() && a.rfind("--kind=", 0) == 0) section = a.substr(7);
   for (const auto& a : args) {
     if (a == "--dry-run") {
       job.dry_run_ = true;
@@ -286,16 +296,21 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
     } else if (a.rfind("--derived.", 0) == 0 && a.find('=') != std::string::npos &&
                !is_known(a.substr(2, a.find('=') - 2))) {
       job.derived_.push_back(derived::parse_definition(a.substr(10), "command line"));
-    } else if (a.rfind("--", 0) == 0 && !kind_hint.empty()) {
+    } else if (a.rfind("--", 0) == 0 && !section.empty()) {
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      const std::string prefixed = kind_hint + "." + name;
-      rest.push_back(!is_known(name) && is_known(prefixed) ? "--" + prefixed + a.substr(2 + name.size()) : a);
+      const std::string prefixed = section + "." + name;
+      // `--window 2h` beside --around is around-window, unless the kind has a window of its own.
+      const std::string full = !is_known(name) && is_known(prefixed) ? prefixed
+                               : name == "window" && !is_known(prefixed) ? "around-window"
+                                                                          : name;
+      rest.push_back("--" + full + a.substr(2 + name.size()));
     } else {
       rest.push_back(a);
     }
   }
   job.args_ = args;
+  if (file.empty() && !kind_hint.empty()) job.command_ = kind_hint;
   try {
     const auto parsed = po::command_line_parser(rest).options(desc).style(po::command_line_style::unix_style).run();
     for (const auto& opt : parsed.options) {
@@ -349,6 +364,17 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       }
     }
   }
+  if (auto around = job.get("around"); around && !around->empty()) {
+    if (job.has("from") || job.has("to")) job.fail("around", "give either 'around' or 'from'/'to', not both");
+    const DurationNs window = *job.get_duration("around-window");
+    try {
+      std::tie(c.from, c.to) = around_range(c.archive, c.missions, *around, window);
+    } catch (const Error& e) {
+      job.fail("around", e.what());
+    }
+  } else if (job.has("around-window")) {
+    job.fail("around-window", "needs 'around' (an event id or a time)");
+  }
   if (c.to <= c.from) job.fail("to", "must be after 'from'");
   if (auto v = job.get("on-error"); v && *v != "fail" && *v != "skip")
     job.fail("on-error", "expected fail or skip, got '" + *v + "'");
@@ -373,5 +399,38 @@ std::string Job::help() {
 }
 
 std::vector<std::string> split_comma_list(const std::string& text) { return split_list(text); }
+
+std::pair<TimeNs, TimeNs> around_range(const fs::path& archive_dir, const std::vector<std::string>& missions,
+                                       const std::string& around, DurationNs window) {
+  auto widened = [&](TimeNs start, TimeNs end) {
+    const TimeNs from = start < kTimeMin + window ? kTimeMin : start - window;
+    const TimeNs to = end > kTimeMax - window ? kTimeMax : end + window;
+    return std::pair{from, std::max(to, from + 1)};
+  };
+  if (TimeNs t = 0; try_parse_time(around, t)) return widened(t, t + 1);
+  const io::Archive archive = io::Archive::open(archive_dir);
+  std::vector<std::string> names = missions;
+  if (names.empty() || (names.size() == 1 && names[0] == "*")) names = archive.missions();
+  std::vector<std::string> ids;
+  TimeNs start = kTimeMax, end = kTimeMin;
+  for (const auto& m : names) {
+    if (!archive.has_mission(m)) continue;
+    std::size_t n = 0;
+    for (const auto& e : archive.catalog(m).events) {
+      // An event without an id is event_N, N its place in the catalogue (as evaluate names it).
+      const std::string id = e.id.empty() ? "event_" + std::to_string(++n) : (++n, e.id);
+      ids.push_back(id);
+      // One id may label several parameters: the range covers them all.
+      if (id == around) start = std::min(start, e.start), end = std::max(end, e.end);
+    }
+  }
+  if (start > end) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    throw UsageError("'" + excerpt(around) + "' is neither a time (ISO-8601) nor the id of an event of the missions" +
+                     did_you_mean(around, ids) + (ids.empty() ? " (they have no events)" : ""));
+  }
+  return widened(start, end);
+}
 
 }  // namespace telemine::jobs
