@@ -10,7 +10,7 @@ JOBS="$TELEMINE_SOURCE_DIR/jobfiles"
 cd "$WORK"
 
 # The README's examples, smaller: the same paths, fewer parameters and epochs.
-tm generate --archive data/archive --mission-count 2 --params 16 --days 3 --rate 60s --seed 42 --quiet > /dev/null
+tm generate --archive data/archive --mission-count 2 --params 20 --days 3 --rate 60s --seed 42 --quiet > /dev/null
 mp 2 run "$JOBS/stats-hourly.ini" --archive data/archive --output results/hourly --quiet > /dev/null
 tm run "$JOBS/dependency-all.ini" --archive data/archive --output results/deps --dependency.grid=10min \
   --dependency.max-lag=20min --dependency.lag-step=10min --quiet > /dev/null

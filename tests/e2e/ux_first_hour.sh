@@ -6,7 +6,7 @@
 # product.json can make the product again; --around, several parameters on a grid, get --stats.
 source "$(dirname "$0")/lib.sh"
 cd "$WORK"
-tm generate --archive archive --mission-count 2 --params 12 --days 3 --rate 60s --seed 7 --quiet > /dev/null
+tm generate --archive archive --mission-count 2 --params 20 --days 3 --rate 60s --seed 7 --quiet > /dev/null
 ABS=$(cd archive && pwd)
 
 # 1. A range outside the data: exit 1, "nothing ... overlaps", the archive's span.
@@ -54,7 +54,10 @@ assert d["resolved_range"] == {"from": "2026-01-01T00:00:00Z", "to": "2026-01-04
 assert d["command"] == "telemine stats", d.get("command")
 assert d["options"][:2] == ["--archive", "archive"], d["options"]
 EOF
-tm products recreate s1 --output s1-again --quiet | grep -q ", 0 differ" || fail "recreate of a command's product"
+tm products index s1 > /dev/null
+id=$(tm products list --format csv | sed -n 2p | cut -d, -f1)
+mp 2 products recreate "$id" --output s1-again --quiet > again.txt || fail "recreate: $(cat again.txt)"
+grep -q ", 0 differ" again.txt || fail "recreate of a command's product: $(cat again.txt)"
 pass "product.json records the command; recreate rebuilds it"
 
 # 3. on-error = skip: each skipped partition on stderr, and counted in the summary line.
@@ -82,20 +85,23 @@ tm run j.ini --bucket 1d --quiet | grep -q "buckets of 1d" || fail "run JOB --bu
 pass "per-kind help; --bucket on run"
 
 # 7. --around: an event id or a time, on a job and on get.
-ev=$(tm info --archive archive --mission SYN1 | awk '/events:/ {getline; getline; print $4; exit}')
+read -r ev_start ev_end < <(tm info --archive archive --mission SYN1 | awk '/events:/ {getline; getline; print $4, $5; exit}')
+want=$(python3 -c 'import sys, datetime as d
+f = lambda s, h: (d.datetime.fromisoformat(s.replace("Z", "+00:00")) + d.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
+print(f(sys.argv[1], -2), "..", f(sys.argv[2], 2))' "$ev_start" "$ev_end")
 tm stats --archive archive --mission SYN1 --around event_1 --window 2h --bucket 1h --output ar 2> ar.err > /dev/null
-grep -q "range " ar.err || fail "around: $(cat ar.err)"
+grep -q "range $want\$" ar.err || fail "around event_1 ($ev_start .. $ev_end): expected range $want in $(cat ar.err)"
 tm get --archive archive --mission SYN1 --param POWER_BUS_I --around 2026-01-02T12:00:00Z --window 30min --format csv > g.csv
 [ "$(sed -n 2p g.csv | cut -d, -f1)" = "2026-01-02T11:30:00Z" ] && [ "$(tail -1 g.csv | cut -d, -f1)" = "2026-01-02T12:30:00Z" ] \
   || fail "get --around: $(sed -n 2p g.csv) .. $(tail -1 g.csv)"
 expect_fail 2 "key 'around'.*did you mean" tm stats --archive archive --mission SYN1 --around event_x --bucket 1h --output x
 expect_fail 2 "not both" tm stats --archive archive --mission SYN1 --around event_1 --from 2026-01-01 --bucket 1h --output x
-pass "--around ($ev)"
+pass "--around: an event id and a time"
 
 # get: several parameters side by side on a grid (last value held), and --stats BUCKET.
-tm get --archive archive --mission SYN1 --param POWER_BUS_I --param POWER_BUS_V --grid 90s \
+tm get --archive archive --mission SYN1 --param POWER_BUS_I --param POWER_BAT_V --grid 90s \
   --from 2026-01-02 --to 2026-01-02T00:06:00Z --format csv > w.csv
-[ "$(head -1 w.csv)" = "time,POWER_BUS_I,POWER_BUS_V" ] || fail "wide header: $(head -1 w.csv)"
+[ "$(head -1 w.csv)" = "time,POWER_BUS_I,POWER_BAT_V" ] || fail "wide header: $(head -1 w.csv)"
 [ "$(tail -n +2 w.csv | cut -d, -f1 | tr '\n' ' ')" = "2026-01-02T00:00:00Z 2026-01-02T00:01:30Z 2026-01-02T00:03:00Z 2026-01-02T00:04:30Z " ] \
   || fail "wide grid: $(cat w.csv)"
 held=$(tm get --archive archive --mission SYN1 --param POWER_BUS_I --from 2026-01-02T00:01:00Z --to 2026-01-02T00:01:01Z --format csv | sed -n 2p | cut -d, -f2)
