@@ -207,6 +207,38 @@ void reject_output_in_archive(const Job& job) {
     job.fail("output", "'" + c.output.string() + "' is the archive folder or inside it: choose a folder outside the archive");
 }
 
+// The kind whose section's keys may go without prefix: the command's, else the job file's or
+// a --kind on the command line (`telemine run JOB.ini --bucket 1h`).
+std::string unprefixed_section(const Job& job, const std::vector<std::string>& args, const std::string& kind_hint) {
+  std::string section = kind_hint;
+  if (section.empty())
+    if (auto k = job.get("kind")) section = *k;
+  for (const auto& a : args)
+    if (kind_hint.empty() && a.rfind("--kind=", 0) == 0) section = a.substr(7);
+  return section;
+}
+
+bool has_flag(const std::vector<std::string>& args, const std::string& flag) {
+  for (const auto& a : args)
+    if (a == flag || a.rfind(flag + "=", 0) == 0) return true;
+  return false;
+}
+
+// `around` (an event id or a time) and `around-window` become the job's from/to.
+void apply_around(const Job& job, JobCommon& c) {
+  if (auto around = job.get("around"); around && !around->empty()) {
+    if (job.has("from") || job.has("to")) job.fail("around", "give either 'around' or 'from'/'to', not both");
+    const DurationNs window = *job.get_duration("around-window");
+    try {
+      std::tie(c.from, c.to) = around_range(c.archive, c.missions, *around, window);
+    } catch (const Error& e) {
+      job.fail("around", e.what());
+    }
+  } else if (job.has("around-window")) {
+    job.fail("around-window", "needs 'around' (an event id or a time)");
+  }
+}
+
 }  // namespace
 
 std::int64_t Job::get_int(const std::string& key) const {
@@ -277,13 +309,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   // The command line: `--key=value` or `--key value`; a kind's keys without their section prefix
   // when the job was started as that kind's command. Flags: --dry-run, --quiet.
   std::vector<std::string> rest;
-  // The kind whose section's keys may go without prefix: the command's, else the job file's or
-  // a --kind on the command line (`telemine run JOB.ini --bucket 1h`).
-  std::string section = kind_hint;
-  if (section.empty())
-    if (auto k = job.get("kind")) section = *k;
-  for (const auto& a : args)
-    if (kind_hint.empty() && a.rfind("--kind=", 0) == 0) section = a.substr(7);
+  const std::string section = unprefixed_section(job, args, kind_hint);
   for (const auto& a : args) {
     if (a == "--dry-run") {
       job.dry_run_ = true;
@@ -300,10 +326,16 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
       const std::string prefixed = section + "." + name;
-      // `--window 2h` beside --around is around-window, unless the kind has a window of its own.
-      const std::string full = !is_known(name) && is_known(prefixed) ? prefixed
-                               : name == "window" && !is_known(prefixed) ? "around-window"
-                                                                          : name;
+      // `--window 2h` is around-window, unless the kind has a window of its own that this value
+      // can be (novelty's is a count of grid steps: `--window 2h` beside --around is still a duration).
+      const std::size_t i = static_cast<std::size_t>(&a - args.data());
+      const std::string value = eq != std::string::npos ? a.substr(eq + 1) : i + 1 < args.size() ? args[i + 1] : "";
+      const bool beside_around = job.has("around") || has_flag(args, "--around");
+      const bool around_window =
+          name == "window" && (!is_known(prefixed) || (beside_around && value.find_first_of("hmsdn") != std::string::npos));
+      const std::string full = around_window                             ? "around-window"
+                               : !is_known(name) && is_known(prefixed) ? prefixed
+                                                                        : name;
       rest.push_back("--" + full + a.substr(2 + name.size()));
     } else {
       rest.push_back(a);
@@ -364,17 +396,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       }
     }
   }
-  if (auto around = job.get("around"); around && !around->empty()) {
-    if (job.has("from") || job.has("to")) job.fail("around", "give either 'around' or 'from'/'to', not both");
-    const DurationNs window = *job.get_duration("around-window");
-    try {
-      std::tie(c.from, c.to) = around_range(c.archive, c.missions, *around, window);
-    } catch (const Error& e) {
-      job.fail("around", e.what());
-    }
-  } else if (job.has("around-window")) {
-    job.fail("around-window", "needs 'around' (an event id or a time)");
-  }
+  apply_around(job, c);
   if (c.to <= c.from) job.fail("to", "must be after 'from'");
   if (auto v = job.get("on-error"); v && *v != "fail" && *v != "skip")
     job.fail("on-error", "expected fail or skip, got '" + *v + "'");

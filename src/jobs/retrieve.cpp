@@ -353,7 +353,8 @@ std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (o.params.empty()) throw UsageError("get: --param is required");
   const io::Archive archive = io::Archive::open(o.archive);
   if (!archive.has_mission(o.mission))
-    throw UsageError("no mission '" + o.mission + "' in " + o.archive.string() + did_you_mean(o.mission, archive.missions()));
+    throw UsageError("archive " + o.archive.string() + " has no mission '" + o.mission + "'" +
+                     did_you_mean(o.mission, archive.missions()));
   const io::Catalog c = archive.catalog(o.mission);
   require_overlap(archive, {o.mission}, o.from, o.to, "get");
   if (o.stats > 0) return write_stats(archive, c, o, out);

@@ -53,7 +53,7 @@ const std::vector<KeySpec>& common_keys() {
       {"around", KeyType::text, "", {}, {}, {},
        "instead of from/to: an event id (telemine labels list; event_N: the N-th event of telemine info --mission) or an ISO-8601 time; the range is it +- around-window"},
       {"around-window", KeyType::duration, "1h", 1e6, {}, {},
-       "how far the range reaches either side of 'around' (on a command also --window, unless the kind has a window)"},
+       "how far the range reaches either side of 'around' (on a command also --window; with novelty, whose window counts grid steps, --window given a duration)"},
       {"jobs", KeyType::list, "", {}, {}, {}, "campaign: comma list of job files (relative to the campaign file)"},
       {"missions", KeyType::list, "", {}, {}, {}, "campaign: run each job once per mission (comma list, or * for all of the archive)"},
   };
