@@ -342,9 +342,11 @@ void info(const InfoOptions& o, std::FILE* out) {
   if (o.format == TableFormat::table && !c.events.empty()) {
     std::fprintf(out, "\n%zu events:\n", c.events.size());
     std::vector<std::vector<std::string>> ev;
+    // The id that --around takes: the event's own, or event_N (its place in the catalogue).
     for (const auto& e : c.events)
-      ev.push_back({e.kind, e.param, e.cls, format_time(e.start), format_time(e.end), e.text});
-    print_rows({"kind", "param", "class", "start", "end", "text"}, ev, o.format, out);
+      ev.push_back({e.kind, e.param, e.cls, format_time(e.start), format_time(e.end),
+                    e.id.empty() ? "event_" + std::to_string(ev.size() + 1) : e.id, e.text});
+    print_rows({"kind", "param", "class", "start", "end", "id", "text"}, ev, o.format, out);
   }
 }
 

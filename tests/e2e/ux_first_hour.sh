@@ -85,7 +85,8 @@ tm run j.ini --bucket 1d --quiet | grep -q "buckets of 1d" || fail "run JOB --bu
 pass "per-kind help; --bucket on run"
 
 # 7. --around: an event id or a time, on a job and on get.
-read -r ev_start ev_end < <(tm info --archive archive --mission SYN1 | awk '/events:/ {getline; getline; print $4, $5; exit}')
+read -r ev_id ev_start ev_end < <(tm info --archive archive --mission SYN1 | awk '/events:/ {getline; getline; print $6, $4, $5; exit}')
+[ "$ev_id" = event_1 ] || fail "info does not list the event's id: $ev_id"
 want=$(python3 -c 'import sys, datetime as d
 f = lambda s, h: (d.datetime.fromisoformat(s.replace("Z", "+00:00")) + d.timedelta(hours=h)).strftime("%Y-%m-%dT%H:%M:%SZ")
 print(f(sys.argv[1], -2), "..", f(sys.argv[2], 2))' "$ev_start" "$ev_end")
