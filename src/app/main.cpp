@@ -513,17 +513,21 @@ int cmd_kind(const std::string& kind, const Comm& comm, const std::vector<std::s
   return jobs::run_job(jobs::Job::parse({}, args, kind), comm);
 }
 
-// Every job kind is also a command (`telemine stats ...`), listed from the registry; not the
-// campaign (a job file of job files), nor a kind whose name a command already has (dataset).
+// Every job kind is also a command (`telemine stats ...`), listed from the registry after
+// `submit`; not the campaign (a job file of job files), nor a kind whose name a command already
+// has (dataset).
 void add_kind_commands(std::vector<Command>& list) {
+  auto at = std::find_if(list.begin(), list.end(), [](const Command& c) { return std::string(c.name) == "submit"; });
+  std::size_t next = at == list.end() ? list.size() : static_cast<std::size_t>(at - list.begin()) + 1;
   for (const jobs::KindSpec* k : jobs::kinds()) {
     if (k->name == "campaign" || std::any_of(list.begin(), list.end(), [&](const Command& c) { return c.name == k->name; }))
       continue;
     static std::deque<std::string> summaries;  // a Command holds its summary as a C string (stable in a deque)
     summaries.push_back(k->summary + " (the job kind `" + k->name + "` as a command)");
     const std::string name = k->name;
-    list.push_back({k->name.c_str(), summaries.back().c_str(),
-                    [name](const Comm& c, const std::vector<std::string>& a) { return cmd_kind(name, c, a); }});
+    list.insert(list.begin() + static_cast<std::ptrdiff_t>(next++),
+                {k->name.c_str(), summaries.back().c_str(),
+                 [name](const Comm& c, const std::vector<std::string>& a) { return cmd_kind(name, c, a); }});
   }
 }
 
