@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cstdlib>
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <map>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/comm.hpp"
@@ -20,6 +22,7 @@
 #include "io/ingest.hpp"
 #include "jobs/generate.hpp"
 #include "jobs/job.hpp"
+#include "jobs/engine/registry.hpp"
 #include "jobs/product.hpp"
 #include "jobs/evaluate/evaluate.hpp"
 #include "jobs/run.hpp"
@@ -322,27 +325,39 @@ int cmd_dataset(const Comm& comm, const std::vector<std::string>& args) {
 
 int cmd_get(const Comm& comm, const std::vector<std::string>& args) {
   jobs::GetOptions o;
-  std::string archive, from, to, format, grid, hold;
+  std::string archive, from, to, format, grid, hold, stats, around, window;
   po::options_description desc("get options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder")
       ("mission", po::value(&o.mission)->required(), "mission name")
-      ("param", po::value(&o.param)->required(), "parameter name, or an expression ('POWER_BUS_V * POWER_BUS_I')")
+      ("param", po::value(&o.params)->required()->composing(),
+       "parameter name, or an expression ('POWER_BUS_V * POWER_BUS_I'); repeat it for several side by side")
       ("from", po::value(&from), "first time (ISO-8601, inclusive)")
       ("to", po::value(&to), "end time (ISO-8601, exclusive)")
+      ("around", po::value(&around), "instead of --from/--to: an event id (telemine labels list) or a time")
+      ("window", po::value(&window)->default_value("1h"), "with --around: how far the range reaches either side")
       ("format", po::value(&format)->default_value("table"), "table or csv")
+      ("stats", po::value(&stats), "statistics per bucket of this width (1h, 1d) instead of samples, as stats.csv")
       ("define", po::value(&o.defines)->composing(), "a derived parameter 'NAME = EXPR' that --param may name (repeatable)")
-      ("grid", po::value(&grid), "derived: align the inputs on this grid (default: the first input's times)")
-      ("hold", po::value(&hold), "derived: the longest a value is held (default: the mission's slice)");
+      ("grid", po::value(&grid), "several --param, derived: align on this grid (default: the first parameter's times)")
+      ("hold", po::value(&hold), "several --param, derived: the longest a value is held (default: the mission's slice)");
   po::variables_map vm;
-  if (!parse("get", "--archive A --mission M --param P|EXPR [--define 'N = EXPR'] [--from T] [--to T] [--format table|csv]",
+  if (!parse("get", "--archive A --mission M --param P|EXPR [--param Q ...] [--define 'N = EXPR'] [--from T --to T | --around E "
+             "--window W] [--grid G] [--stats BUCKET] [--format table|csv]",
              desc, args, vm))
     return 0;
   if (!grid.empty()) o.grid = parse_duration(grid);
   if (!hold.empty()) o.hold = parse_duration(hold);
+  if (!stats.empty()) o.stats = parse_duration(stats);
   o.archive = archive;
   if (!from.empty()) o.from = parse_time(from);
   if (!to.empty()) o.to = parse_time(to);
+  if (!around.empty()) {
+    if (!from.empty() || !to.empty()) throw UsageError("telemine get: give --around or --from/--to, not both");
+    std::tie(o.from, o.to) = jobs::around_range(o.archive, {o.mission}, around, parse_duration(window));
+  } else if (!vm["window"].defaulted()) {
+    throw UsageError("telemine get: --window needs --around");
+  }
   o.format = jobs::parse_table_format(format);
   comm.run_phase([&] {
     if (comm.is_root()) jobs::get(o, stdout);
@@ -497,34 +512,47 @@ int cmd_plot(const Comm& comm, const std::vector<std::string>& args) {
 int cmd_kind(const std::string& kind, const Comm& comm, const std::vector<std::string>& args) {
   if (wants_help(args)) {
     if (comm.is_root())
-      std::printf("usage: telemine %s --archive A --mission M [--params P] [--from T] [--to T] --output O [...]\n"
-                  "       (the %s section's keys may be given without their prefix)\n\n%s",
-                  kind.c_str(), kind.c_str(), jobs::Job::help().c_str());
+      std::printf("usage: telemine %s --archive A --mission M [--params P] [--from T --to T | --around E --window W]\n"
+                  "       --output O [--KEY VALUE ...] [--dry-run] [--quiet]\n\n%s\n%s",
+                  kind.c_str(), jobs::find_kind(kind)->summary.c_str(), jobs::kind_help(*jobs::find_kind(kind)).c_str());
+    if (comm.is_root())
+      std::printf("\n[derived] parameters, the flags and every other key: telemine run --help\n");
     return 0;
   }
   return jobs::run_job(jobs::Job::parse({}, args, kind), comm);
 }
 
+// Every job kind is also a command (`telemine stats ...`), listed from the registry after
+// `submit`; not the campaign (a job file of job files), nor a kind whose name a command already
+// has (dataset).
+void add_kind_commands(std::vector<Command>& list) {
+  auto at = std::find_if(list.begin(), list.end(), [](const Command& c) { return std::string(c.name) == "submit"; });
+  std::size_t next = at == list.end() ? list.size() : static_cast<std::size_t>(at - list.begin()) + 1;
+  for (const jobs::KindSpec* k : jobs::kinds()) {
+    if (k->name == "campaign" || std::any_of(list.begin(), list.end(), [&](const Command& c) { return c.name == k->name; }))
+      continue;
+    static std::deque<std::string> summaries;  // a Command holds its summary as a C string (stable in a deque)
+    summaries.push_back(k->summary + " (the job kind `" + k->name + "` as a command)");
+    const std::string name = k->name;
+    list.insert(list.begin() + static_cast<std::ptrdiff_t>(next++),
+                {k->name.c_str(), summaries.back().c_str(),
+                 [name](const Comm& c, const std::vector<std::string>& a) { return cmd_kind(name, c, a); }});
+  }
+}
+
 const std::vector<Command>& commands() {
-  static const std::vector<Command> list = {
+  static const std::vector<Command> list = [] {
+  std::vector<Command> list = {
       {"generate", "create a synthetic multi-mission archive with planted dependencies and anomalies", cmd_generate},
       {"ingest", "add CSV or telemanom (.npy) telemetry to a mission of the archive", cmd_ingest},
       {"info", "missions, parameters, time spans, sample counts, size on disk", cmd_info},
-      {"get", "one parameter's samples over a time range, as a table or CSV", cmd_get},
+      {"get", "parameters' samples (several side by side on a grid) or per-bucket statistics over a time range, as a table or CSV", cmd_get},
       {"derive", "materialise a derived parameter (an expression over parameters) into the archive", cmd_derive},
       {"run", "run a job file (any kind); options on the command line override the file", cmd_run},
       {"submit", "submit a job file to Slurm (sbatch); prints the job id", cmd_submit},
-      {"stats", "per-bucket statistics of parameters (the job kind `stats` as a command)",
-       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("stats", c, a); }},
-      {"novelty", "autoencoders learn nominal behaviour; novel periods and the parameters responsible (the job kind `novelty` as a command)",
-       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("novelty", c, a); }},
-      {"forest", "Random Forests explain parameters from the others and their lags; residuals as novelty (the job kind `forest` as a command)",
-       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("forest", c, a); }},
       {"evaluate", "event-wise precision, recall and F0.5 of detections against the archive's anomaly labels", cmd_evaluate},
       {"dataset", "export a benchmark dataset in ESA-ADB's layout (channels, labels, types, splits, Croissant metadata, checksums)", cmd_dataset},
       {"labels", "list, add, import, export or remove a mission's labelled events (ESA-ADB's ids and types)", cmd_labels},
-      {"dependency", "which parameters move together, and with what delay (the job kind `dependency` as a command)",
-       [](const Comm& c, const std::vector<std::string>& a) { return cmd_kind("dependency", c, a); }},
       {"plot", "an SVG of parameters over a range, M4-decimated, with events and detections", cmd_plot},
       {"serve", "displays in a browser and a JSON API over the archive and the job outputs (read-only)", cmd_serve},
       {"products", "the product catalogue: index, list, search, show, verify, recreate, export (es-bulk)",
@@ -535,6 +563,9 @@ const std::vector<Command>& commands() {
       {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
       {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
   };
+  add_kind_commands(list);
+  return list;
+  }();
   return list;
 }
 

@@ -6,9 +6,12 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.hpp"
+#include "core/suggest.hpp"
 #include "core/text.hpp"
+#include "io/archive.hpp"
 #include "jobs/engine/registry.hpp"
 
 namespace telemine::jobs {
@@ -204,6 +207,38 @@ void reject_output_in_archive(const Job& job) {
     job.fail("output", "'" + c.output.string() + "' is the archive folder or inside it: choose a folder outside the archive");
 }
 
+// The kind whose section's keys may go without prefix: the command's, else the job file's or
+// a --kind on the command line (`telemine run JOB.ini --bucket 1h`).
+std::string unprefixed_section(const Job& job, const std::vector<std::string>& args, const std::string& kind_hint) {
+  std::string section = kind_hint;
+  if (section.empty())
+    if (auto k = job.get("kind")) section = *k;
+  for (const auto& a : args)
+    if (kind_hint.empty() && a.rfind("--kind=", 0) == 0) section = a.substr(7);
+  return section;
+}
+
+bool has_flag(const std::vector<std::string>& args, const std::string& flag) {
+  for (const auto& a : args)
+    if (a == flag || a.rfind(flag + "=", 0) == 0) return true;
+  return false;
+}
+
+// `around` (an event id or a time) and `around-window` become the job's from/to.
+void apply_around(const Job& job, JobCommon& c) {
+  if (auto around = job.get("around"); around && !around->empty()) {
+    if (job.has("from") || job.has("to")) job.fail("around", "give either 'around' or 'from'/'to', not both");
+    const DurationNs window = *job.get_duration("around-window");
+    try {
+      std::tie(c.from, c.to) = around_range(c.archive, c.missions, *around, window);
+    } catch (const Error& e) {
+      job.fail("around", e.what());
+    }
+  } else if (job.has("around-window")) {
+    job.fail("around-window", "needs 'around' (an event id or a time)");
+  }
+}
+
 }  // namespace
 
 std::int64_t Job::get_int(const std::string& key) const {
@@ -274,6 +309,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
   // The command line: `--key=value` or `--key value`; a kind's keys without their section prefix
   // when the job was started as that kind's command. Flags: --dry-run, --quiet.
   std::vector<std::string> rest;
+  const std::string section = unprefixed_section(job, args, kind_hint);
   for (const auto& a : args) {
     if (a == "--dry-run") {
       job.dry_run_ = true;
@@ -286,16 +322,27 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
     } else if (a.rfind("--derived.", 0) == 0 && a.find('=') != std::string::npos &&
                !is_known(a.substr(2, a.find('=') - 2))) {
       job.derived_.push_back(derived::parse_definition(a.substr(10), "command line"));
-    } else if (a.rfind("--", 0) == 0 && !kind_hint.empty()) {
+    } else if (a.rfind("--", 0) == 0 && !section.empty()) {
       const auto eq = a.find('=');
       const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      const std::string prefixed = kind_hint + "." + name;
-      rest.push_back(!is_known(name) && is_known(prefixed) ? "--" + prefixed + a.substr(2 + name.size()) : a);
+      const std::string prefixed = section + "." + name;
+      // `--window 2h` is around-window, unless the kind has a window of its own that this value
+      // can be (novelty's is a count of grid steps: `--window 2h` beside --around is still a duration).
+      const std::size_t i = static_cast<std::size_t>(&a - args.data());
+      const std::string value = eq != std::string::npos ? a.substr(eq + 1) : i + 1 < args.size() ? args[i + 1] : "";
+      const bool beside_around = job.has("around") || has_flag(args, "--around");
+      const bool around_window =
+          name == "window" && (!is_known(prefixed) || (beside_around && value.find_first_of("hmsdn") != std::string::npos));
+      const std::string full = around_window                             ? "around-window"
+                               : !is_known(name) && is_known(prefixed) ? prefixed
+                                                                        : name;
+      rest.push_back("--" + full + a.substr(2 + name.size()));
     } else {
       rest.push_back(a);
     }
   }
   job.args_ = args;
+  if (file.empty() && !kind_hint.empty()) job.command_ = kind_hint;
   try {
     const auto parsed = po::command_line_parser(rest).options(desc).style(po::command_line_style::unix_style).run();
     for (const auto& opt : parsed.options) {
@@ -349,6 +396,7 @@ Job Job::parse(const fs::path& file, const std::vector<std::string>& args, const
       }
     }
   }
+  apply_around(job, c);
   if (c.to <= c.from) job.fail("to", "must be after 'from'");
   if (auto v = job.get("on-error"); v && *v != "fail" && *v != "skip")
     job.fail("on-error", "expected fail or skip, got '" + *v + "'");
@@ -373,5 +421,38 @@ std::string Job::help() {
 }
 
 std::vector<std::string> split_comma_list(const std::string& text) { return split_list(text); }
+
+std::pair<TimeNs, TimeNs> around_range(const fs::path& archive_dir, const std::vector<std::string>& missions,
+                                       const std::string& around, DurationNs window) {
+  auto widened = [&](TimeNs start, TimeNs end) {
+    const TimeNs from = start < kTimeMin + window ? kTimeMin : start - window;
+    const TimeNs to = end > kTimeMax - window ? kTimeMax : end + window;
+    return std::pair{from, std::max(to, from + 1)};
+  };
+  if (TimeNs t = 0; try_parse_time(around, t)) return widened(t, t + 1);
+  const io::Archive archive = io::Archive::open(archive_dir);
+  std::vector<std::string> names = missions;
+  if (names.empty() || (names.size() == 1 && names[0] == "*")) names = archive.missions();
+  std::vector<std::string> ids;
+  TimeNs start = kTimeMax, end = kTimeMin;
+  for (const auto& m : names) {
+    if (!archive.has_mission(m)) continue;
+    std::size_t n = 0;
+    for (const auto& e : archive.catalog(m).events) {
+      // An event without an id is event_N, N its place in the catalogue (as evaluate names it).
+      const std::string id = e.id.empty() ? "event_" + std::to_string(++n) : (++n, e.id);
+      ids.push_back(id);
+      // One id may label several parameters: the range covers them all.
+      if (id == around) start = std::min(start, e.start), end = std::max(end, e.end);
+    }
+  }
+  if (start > end) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    throw UsageError("'" + excerpt(around) + "' is neither a time (ISO-8601) nor the id of an event of the missions" +
+                     did_you_mean(around, ids) + (ids.empty() ? " (they have no events)" : ""));
+  }
+  return widened(start, end);
+}
 
 }  // namespace telemine::jobs

@@ -47,6 +47,8 @@ class Job {
   /// The job file's text, verbatim (empty for a command-line job), for product.json.
   const std::string& text() const noexcept { return text_; }
   const std::filesystem::path& file() const noexcept { return file_; }
+  /// The command the job came from (`stats` for `telemine stats ...`), or empty for a job file.
+  const std::string& command() const noexcept { return command_; }
   /// The command-line overrides, as given.
   const std::vector<std::string>& overrides() const noexcept { return args_; }
   bool dry_run() const noexcept { return dry_run_; }
@@ -95,6 +97,7 @@ class Job {
   std::filesystem::path file_;
   std::string text_;
   std::vector<std::string> args_;
+  std::string command_;
   std::map<std::string, std::string> values_;  // every key given, merged (command line wins)
   std::map<std::string, std::string> origin_;  // key -> FILE:LINE or "command line"
   std::vector<derived::Definition> derived_;
@@ -106,6 +109,13 @@ class Job {
 
 /// A comma list as job files write it: items trimmed, empty ones dropped.
 std::vector<std::string> split_comma_list(const std::string& text);
+
+/// The range around an event or a time, as an engineer asks it (`--around E --window 2h`):
+/// `around` is an ISO-8601 time, or the id of an event of `missions` (`*` or empty: every
+/// mission) in the archive (`event_N` for the N-th event of a mission's catalogue without one); the range is [start - window, end + window). Throws UsageError for
+/// anything else, with the nearest event ids.
+std::pair<TimeNs, TimeNs> around_range(const std::filesystem::path& archive, const std::vector<std::string>& missions,
+                                       const std::string& around, DurationNs window);
 
 /// True when `name` matches the glob `pattern` (`*`, `?`, `[...]`).
 bool glob_match(const std::string& pattern, const std::string& name);

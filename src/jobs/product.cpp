@@ -6,6 +6,7 @@
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "io/archive.hpp"
 #include "io/fs.hpp"
 #include "io/json.hpp"
@@ -88,6 +89,18 @@ Product::~Product() {
   for (const auto& name : staged_) io::remove_quietly(staging(name));
 }
 
+void Product::add_skipped(std::vector<SkippedPartition> skipped) {
+  skipped_ = std::move(skipped);
+  if (comm_.is_root())
+    for (const auto& s : skipped_) log::warn("skipped " + s.mission + "/" + s.file + " (on-error = skip): " + s.reason);
+}
+
+std::string Product::skipped_note() const {
+  if (skipped_.empty()) return "";
+  return "; " + std::to_string(skipped_.size()) + " of " + std::to_string(plan_.partitions.size()) +
+         (plan_.partitions.size() == 1 ? " partition" : " partitions") + " skipped (on-error = skip)";
+}
+
 fs::path Product::staging(const std::string& name) const {
   if (std::find(staged_.begin(), staged_.end(), name) == staged_.end()) staged_.push_back(name);
   return dir_ / ("." + name + ".partial");
@@ -119,6 +132,18 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
     w.field("from", plan_.from == kTimeMin ? std::string("start") : format_time(plan_.from));
     w.field("to", plan_.to == kTimeMax ? std::string("end") : format_time(plan_.to));
     w.end_object();
+    // The range actually read (the data's span where the job gave no end), and the command
+    // with its options when the job came from one, so that the product can be made again.
+    w.key("resolved_range").begin_object();
+    w.field("from", format_time(plan_.resolved_from));
+    w.field("to", format_time(plan_.resolved_to));
+    w.end_object();
+    if (!job_.command().empty()) {
+      w.field("command", "telemine " + job_.command());
+      w.key("options").begin_array();
+      for (const auto& a : job_.overrides()) w.value(a);
+      w.end_array();
+    }
     w.key("inputs").begin_array();
     for (const auto& p : plan_.partitions) {
       w.begin_object();

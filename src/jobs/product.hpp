@@ -53,7 +53,11 @@ class Product {
   std::filesystem::path staging(const std::string& name) const;
   /// Ends the current phase: its wall time (rank 0's) goes into product.json.
   void phase(const std::string& name);
-  void add_skipped(std::vector<SkippedPartition> skipped) { skipped_ = std::move(skipped); }
+  /// The partitions skipped (on-error = skip), gathered on rank 0: listed in product.json and
+  /// each printed on stderr as a warning, so that a skip is never silent.
+  void add_skipped(std::vector<SkippedPartition> skipped);
+  /// For a kind's summary line: `; 1 of 6 partitions skipped (on-error = skip)`, or empty.
+  std::string skipped_note() const;
   /// Job-specific figures, written under "summary" as a JSON object.
   void set_summary(std::function<void(io::JsonWriter&)> summary) { summary_ = std::move(summary); }
 

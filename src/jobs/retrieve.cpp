@@ -10,9 +10,14 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/log.hpp"
 #include "core/suggest.hpp"
 #include "derived/derived.hpp"
 #include "io/archive.hpp"
+#include "io/csv_writer.hpp"
+#include "jobs/plan.hpp"
+#include "kernels/stats.hpp"
+#include "kernels/timefuncs.hpp"
 
 namespace telemine::jobs {
 
@@ -177,21 +182,125 @@ bool is_identifier(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; });
 }
 
-// A stored parameter, one of the --define'd ones, or an ad-hoc expression.
-io::Series read_param(const io::Archive& archive, const io::Catalog& c, const GetOptions& o) {
+// A stored parameter, one of the --define'd ones, or an ad-hoc expression, over [from, to).
+io::Series read_param(const io::Archive& archive, const io::Catalog& c, const GetOptions& o, const std::string& param,
+                      TimeNs from, TimeNs to) {
   std::vector<derived::Definition> defs;
   for (const auto& d : o.defines) defs.push_back(derived::parse_definition(d, "--define '" + d + "'"));
-  const bool defined = std::any_of(defs.begin(), defs.end(), [&](const auto& d) { return d.name == o.param; });
-  if (c.find_param(o.param) == nullptr && !defined) {
-    if (is_identifier(o.param))
-      throw UsageError("mission " + o.mission + " has no parameter '" + o.param + "' (" +
+  const bool defined = std::any_of(defs.begin(), defs.end(), [&](const auto& d) { return d.name == param; });
+  if (c.find_param(param) == nullptr && !defined) {
+    if (is_identifier(param)) {
+      std::vector<std::string> known;
+      for (const auto& p : c.params) known.push_back(p.name);
+      throw UsageError("mission " + o.mission + " has no parameter '" + param + "'" + did_you_mean(param, known) + " (" +
                        std::to_string(c.params.size()) + " parameters: see telemine info --archive " +
                        o.archive.string() + " --mission " + o.mission + ")");
-    defs.push_back({"(expression)", o.param, "--param '" + o.param + "'"});
+    }
+    defs.push_back({"(expression)", param, "--param '" + param + "'"});
   }
-  if (defs.empty()) return archive.read(c, o.param, o.from, o.to);
-  const auto d = derived::Definitions::make(defs, c, o.from, o.to, derived::Options{o.hold, o.grid});
-  return d.read(archive, c, defined || c.find_param(o.param) ? o.param : "(expression)", o.from, o.to);
+  if (defs.empty()) return archive.read(c, param, from, to);
+  const auto d = derived::Definitions::make(defs, c, from, to, derived::Options{o.hold, o.grid});
+  return d.read(archive, c, defined || c.find_param(param) ? param : "(expression)", from, to);
+}
+
+// Writes `text` out once it holds about a megabyte: a day at 1 Hz is 86,400 lines.
+void flush_if_full(std::string& text, std::FILE* out, bool last = false) {
+  if (!last && text.size() < (1 << 20) - 256) return;
+  std::fwrite(text.data(), 1, text.size(), out);
+  text.clear();
+}
+
+// A table's cells padded to `width`; CSV cells through io's CSV writer (names quoted when they must be).
+struct RowWriter {
+  TableFormat format;
+  std::string& text;
+  io::CsvWriter csv{text};
+  void cell(std::string_view s, std::size_t width) {
+    if (format == TableFormat::csv) return void(csv.field(s));
+    text += s;
+    text.append(s.size() < width ? width - s.size() : 1, ' ');
+  }
+  void number(double v, std::size_t width) {
+    if (format == TableFormat::csv) return void(csv.field(v));
+    std::string t;
+    io::append_csv_number(t, v);
+    cell(t, width);
+  }
+  void end() {
+    if (format == TableFormat::csv) return csv.end_row();
+    while (!text.empty() && text.back() == ' ') text.pop_back();
+    text += '\n';
+  }
+};
+
+// Several parameters side by side on one time axis: the grid's points, or the first one's times.
+std::int64_t write_wide(const io::Archive& archive, const io::Catalog& c, const GetOptions& o, std::FILE* out) {
+  const DurationNs hold = o.hold > 0 ? o.hold : c.slice;
+  const TimeNs early = o.from < kTimeMin + hold ? kTimeMin : o.from - hold;
+  std::vector<io::Series> src;
+  for (const auto& p : o.params) src.push_back(read_param(archive, c, o, p, o.grid > 0 ? early : o.from, o.to));
+  std::vector<TimeNs> at;
+  if (o.grid > 0) {
+    // Without from/to the grid spans the parameters' samples.
+    TimeNs first = kTimeMax, last = kTimeMin;
+    for (const auto& x : src)
+      if (x.size()) first = std::min(first, x.time.front()), last = std::max(last, x.time.back());
+    if (o.from != kTimeMin) first = o.from;
+    const TimeNs end = o.to != kTimeMax ? o.to : last == kTimeMin ? first : last + 1;
+    if (first < end && (end - first) / o.grid > 50'000'000)
+      throw UsageError("get: --grid " + format_duration(o.grid) + " gives more than 50 million rows over the range");
+    for (TimeNs t = bucket_start(first - 1, o.grid) + o.grid; first < end && t < end; t += o.grid) at.push_back(t);
+  } else {
+    at = src[0].time;
+  }
+  std::vector<std::vector<double>> columns(src.size(), std::vector<double>(at.size()));
+  for (std::size_t k = 0; k < src.size(); ++k)
+    kernels::align_held(src[k].time, src[k].value, at, hold, columns[k]);
+  std::string text;
+  RowWriter w{o.format, text};
+  w.cell("time", 31);
+  for (const auto& p : o.params) w.cell(p, 24);
+  w.end();
+  char tbuf[48];
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    w.cell(std::string_view(tbuf, format_time(at[i], tbuf)), 31);
+    for (const auto& col : columns) w.number(col[i], 24);
+    w.end();
+    flush_if_full(text, out);
+  }
+  flush_if_full(text, out, true);
+  return static_cast<std::int64_t>(at.size());
+}
+
+// Statistics per bucket instead of samples, the columns of stats.csv.
+std::int64_t write_stats(const io::Archive& archive, const io::Catalog& c, const GetOptions& o, std::FILE* out) {
+  std::string text;
+  RowWriter w{o.format, text};
+  const std::size_t widths[] = {24, 31, 8, 9, 24, 24, 24, 24, 24, 24};
+  std::size_t n = 0;
+  for (const char* h : {"param", "bucket_start", "count", "nan_count", "min", "max", "mean", "std", "first", "last"})
+    w.cell(h, widths[n++]);
+  w.end();
+  std::int64_t rows = 0;
+  char tbuf[48];
+  for (const auto& p : o.params) {
+    const io::Series s = read_param(archive, c, o, p, o.from, o.to);
+    std::vector<kernels::BucketStats> buckets;
+    kernels::bucket_stats(s.time, s.value, o.stats, buckets);
+    for (const auto& b : buckets) {
+      w.cell(p, widths[0]);
+      w.cell(std::string_view(tbuf, format_time(b.start, tbuf)), widths[1]);
+      w.cell(std::to_string(b.count), widths[2]);
+      w.cell(std::to_string(b.nan_count), widths[3]);
+      for (double v : {kernels::min_of(b), kernels::max_of(b), kernels::mean_of(b), kernels::sample_std(b), b.first, b.last})
+        w.number(v, 24);
+      w.end();
+      flush_if_full(text, out);
+    }
+    rows += static_cast<std::int64_t>(buckets.size());
+  }
+  flush_if_full(text, out, true);
+  return rows;
 }
 
 // Materialised derived parameters: their expressions and inputs, from the catalogue.
@@ -233,17 +342,28 @@ void info(const InfoOptions& o, std::FILE* out) {
   if (o.format == TableFormat::table && !c.events.empty()) {
     std::fprintf(out, "\n%zu events:\n", c.events.size());
     std::vector<std::vector<std::string>> ev;
+    // The id that --around takes: the event's own, or event_N (its place in the catalogue).
     for (const auto& e : c.events)
-      ev.push_back({e.kind, e.param, e.cls, format_time(e.start), format_time(e.end), e.text});
-    print_rows({"kind", "param", "class", "start", "end", "text"}, ev, o.format, out);
+      ev.push_back({e.kind, e.param, e.cls, format_time(e.start), format_time(e.end),
+                    e.id.empty() ? "event_" + std::to_string(ev.size() + 1) : e.id, e.text});
+    print_rows({"kind", "param", "class", "start", "end", "id", "text"}, ev, o.format, out);
   }
 }
 
 std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (o.to <= o.from) throw UsageError("--to must be after --from");
+  if (o.params.empty()) throw UsageError("get: --param is required");
   const io::Archive archive = io::Archive::open(o.archive);
+  if (!archive.has_mission(o.mission))
+    throw UsageError("archive " + o.archive.string() + " has no mission '" + o.mission + "'" +
+                     did_you_mean(o.mission, archive.missions()));
   const io::Catalog c = archive.catalog(o.mission);
-  const io::Series s = read_param(archive, c, o);
+  require_overlap(archive, {o.mission}, o.from, o.to, "get");
+  if (o.stats > 0) return write_stats(archive, c, o, out);
+  if (o.params.size() > 1) return write_wide(archive, c, o, out);
+  const io::Series s = read_param(archive, c, o, o.params[0], o.from, o.to);
+  if (s.size() == 0)
+    log::warn("no sample of " + o.params[0] + " in the range, though the mission has data there");
 
   // Formatted into one buffer and written in large blocks: a day at 1 Hz is 86,400 lines.
   std::string buf;

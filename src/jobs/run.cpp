@@ -15,7 +15,7 @@ namespace telemine::jobs {
 int run_job(const Job& job, const Comm& comm) {
   const std::string& kind = job.common().kind;
   if (job.skip_complete() && kind != "campaign" && !job.dry_run()) {
-    const Plan plan = plan_collectively(job, comm);
+    const Plan plan = plan_collectively(job, comm, /*announce=*/false);  // the kind announces it
     // Rank 0 checks the output folder; every rank learns the answer.
     bool done = false;
     comm.run_phase([&] { done = comm.is_root() && Product::complete(job, plan, comm.size()); });

@@ -50,6 +50,10 @@ const std::vector<KeySpec>& common_keys() {
       {"on-error", KeyType::choice, "fail", {}, {}, {"fail", "skip"}, "what to do with a corrupt or missing partition"},
       {"verify", KeyType::choice, "checksum", {}, {}, {"checksum", "none"},
        "check each partition's checksum from the catalogue as it is read (a mismatch is a corrupt partition), or not, for speed"},
+      {"around", KeyType::text, "", {}, {}, {},
+       "instead of from/to: an event id (telemine labels list; event_N: the N-th event of telemine info --mission) or an ISO-8601 time; the range is it +- around-window"},
+      {"around-window", KeyType::duration, "1h", 1e6, {}, {},
+       "how far the range reaches either side of 'around' (on a command also --window; with novelty, whose window counts grid steps, --window given a duration)"},
       {"jobs", KeyType::list, "", {}, {}, {}, "campaign: comma list of job files (relative to the campaign file)"},
       {"missions", KeyType::list, "", {}, {}, {}, "campaign: run each job once per mission (comma list, or * for all of the archive)"},
   };
@@ -142,6 +146,17 @@ std::string keys_help() {
   for (const auto& section : section_names()) {
     out += " [" + section + "]\n";
     for (const auto& k : *section_keys(section)) help_line(out, section + "." + k.name, k);
+  }
+  return out;
+}
+
+std::string kind_help(const KindSpec& kind) {
+  std::string out = "keys every job has (--KEY VALUE):\n";
+  for (const auto& k : common_keys())
+    if (k.name != "kind" && k.name != "jobs" && k.name != "missions") help_line(out, "--" + k.name, k);
+  if (!kind.keys.empty()) {
+    out += "[" + kind.name + "] keys (--KEY VALUE, or --" + kind.name + ".KEY VALUE as with telemine run):\n";
+    for (const auto& k : kind.keys) help_line(out, "--" + k.name, k);
   }
   return out;
 }

@@ -66,5 +66,8 @@ const KeySpec* find_key(std::string_view key);
 
 /// The help text of every key: common keys, each section, with types, defaults and ranges.
 std::string keys_help();
+/// The help of one kind's command (`telemine stats --help`): the common keys a job of it uses,
+/// then its own section's keys, with defaults and ranges.
+std::string kind_help(const KindSpec& kind);
 
 }  // namespace telemine::jobs

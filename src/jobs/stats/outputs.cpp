@@ -4,6 +4,7 @@
 
 #include "core/comm.hpp"
 #include "io/csv.hpp"
+#include "io/csv_writer.hpp"
 #include "io/json.hpp"
 #include "jobs/product.hpp"
 
@@ -55,20 +56,10 @@ struct Columns {
   }
 };
 
-void append_row(std::string& text, const std::string& mission, const std::string& param, const BucketStats& b) {
-  char tbuf[40];
-  text += mission;
-  text += ',';
-  text += param;
-  text += ',';
-  text.append(tbuf, format_time(b.start, tbuf));
-  text += ',' + std::to_string(b.count) + ',' + std::to_string(b.nan_count) + ',';
-  for (double v : {kernels::min_of(b), kernels::max_of(b), kernels::mean_of(b), kernels::sample_std(b), b.first}) {
-    io::append_number(text, v);
-    text += ',';
-  }
-  io::append_number(text, b.last);
-  text += '\n';
+void append_row(io::CsvWriter& csv, const std::string& mission, const std::string& param, const BucketStats& b) {
+  csv.field(mission).field(param).time(b.start).field(b.count).field(b.nan_count);
+  csv.field(kernels::min_of(b)).field(kernels::max_of(b)).field(kernels::mean_of(b)).field(kernels::sample_std(b));
+  csv.field(b.first).field(b.last).end_row();
 }
 
 }  // namespace
@@ -104,18 +95,16 @@ void write_csv(const Rows& rows, const Plan& plan, const ParamIndex& params, con
   const std::vector<Rows> gathered = comm.gather(rows);
   comm.run_phase([&] {
     if (!comm.is_root()) return;
-    io::TextFile csv(product.staging("stats.csv"));
-    std::string& text = csv.buffer();
-    text = "mission,param,bucket_start,count,nan_count,min,max,mean,std,first,last\n";
+    // Through io's CSV writer: a name holding `,` or `"` is quoted (RFC 4180), others as they are.
+    io::TextFile file(product.staging("stats.csv"));
+    io::CsvWriter csv(file);
+    csv.header({"mission", "param", "bucket_start", "count", "nan_count", "min", "max", "mean", "std", "first", "last"});
     for (std::size_t p = 0; p < params.size(); ++p) {
       const std::string& mission = plan.missions[static_cast<std::size_t>(params.mission(p))].name;
       for (const Rows& rank_rows : gathered)
-        for (const auto& b : rank_rows[p]) {
-          append_row(text, mission, params.info(p).name, b);
-          csv.flush_if_full();
-        }
+        for (const auto& b : rank_rows[p]) append_row(csv, mission, params.info(p).name, b);
     }
-    csv.close();
+    file.close();
   });
 }
 

@@ -52,8 +52,9 @@ int run_stats(const Job& job, const Comm& comm) {
   const auto outputs = product.publish({"stats.h5", "stats.csv"});
   if (comm.is_root()) checkpoints.clear();
   if (comm.is_root()) {
-    std::printf("stats: %lld samples of %zu parameters into %lld buckets of %s\n", static_cast<long long>(total_samples),
-                params.size(), static_cast<long long>(total_rows), format_duration(settings.bucket).c_str());
+    std::printf("stats: %lld samples of %zu parameters into %lld buckets of %s%s\n", static_cast<long long>(total_samples),
+                params.size(), static_cast<long long>(total_rows), format_duration(settings.bucket).c_str(),
+                product.skipped_note().c_str());
     if (total_resumed > 0)
       std::printf("resumed %lld of %zu partitions from checkpoints\n", static_cast<long long>(total_resumed),
                   plan.partitions.size());
