@@ -97,7 +97,7 @@ int get(const fs::path& archive, const std::string& param) {
   jobs::GetOptions o;
   o.archive = archive;
   o.mission = "BENCH";
-  o.param = param;
+  o.params = {param};
   o.from = kStart + 14 * kDay;
   o.to = o.from + kDay;
   o.format = jobs::TableFormat::csv;
