@@ -32,6 +32,7 @@
 #include "jobs/labels/labels.hpp"
 #include "jobs/dataset/export.hpp"
 #include "jobs/derived/derive.hpp"
+#include "stream/cli.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -525,6 +526,8 @@ const std::vector<Command>& commands() {
       {"verify", "fixity of the archive: every partition against its catalogued checksum, over the ranks", jobs::products::cmd_verify},
       {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
       {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
+      {"stream", "live samples (stdin or TCP) made durable, acknowledged, readable at once and compacted into partitions",
+       stream::cmd_stream},
   };
   return list;
 }

@@ -1,0 +1,173 @@
+#include "io/live.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "io/csv.hpp"
+#include "io/csv_reader.hpp"
+
+namespace telemine::io {
+
+namespace fs = std::filesystem;
+
+fs::path live_dir(const fs::path& mission_dir) { return mission_dir / "live"; }
+
+std::string segment_file_name(std::uint64_t number) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "segment-%08llu.csv", static_cast<unsigned long long>(number));
+  return buf;
+}
+
+std::optional<std::uint64_t> segment_number(std::string_view name) {
+  constexpr std::string_view prefix = "segment-", suffix = ".csv";
+  if (name.size() <= prefix.size() + suffix.size() || name.substr(0, prefix.size()) != prefix ||
+      name.substr(name.size() - suffix.size()) != suffix)
+    return std::nullopt;
+  const std::string_view digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  std::uint64_t n = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || p != digits.data() + digits.size()) return std::nullopt;
+  return n;
+}
+
+std::vector<fs::path> list_segments(const fs::path& mission_dir) {
+  std::vector<std::pair<std::uint64_t, fs::path>> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(live_dir(mission_dir), ec), end; !ec && it != end; it.increment(ec))
+    if (const auto n = segment_number(it->path().filename().native())) found.emplace_back(*n, it->path());
+  std::sort(found.begin(), found.end());
+  std::vector<fs::path> out;
+  for (auto& f : found) out.push_back(std::move(f.second));
+  return out;
+}
+
+namespace {
+
+// The file's text up to its last line end; nothing when it is gone (compacted meanwhile).
+std::optional<std::string> complete_lines(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT) return std::nullopt;
+    throw IoError(file.string() + ": cannot read live segment: " + std::strerror(errno));
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string text = std::move(ss).str();
+  const auto last = text.rfind('\n');
+  text.resize(last == std::string::npos ? 0 : last + 1);
+  return text;
+}
+
+struct Line {
+  std::string_view time, param, value;
+};
+
+// Splits one segment line; names holding a comma or quote are quoted (RFC 4180).
+bool split_line(std::string_view line, Line& out, std::string& scratch) {
+  const auto a = line.find(',');
+  if (a == std::string_view::npos) return false;
+  out.time = line.substr(0, a);
+  if (a + 1 < line.size() && line[a + 1] == '"') {
+    CsvReader csv(std::string(line), "segment");
+    std::vector<std::string_view> f;
+    if (!csv.next(f) || f.size() != 3) return false;
+    scratch.assign(f[1]);
+    out.param = scratch;
+    out.value = line.substr(line.rfind(',') + 1);
+    return true;
+  }
+  const auto b = line.find(',', a + 1);
+  if (b == std::string_view::npos) return false;
+  out.param = line.substr(a + 1, b - a - 1);
+  out.value = line.substr(b + 1);
+  return true;
+}
+
+// Calls `each(line_number, fields)` for every sample line of a segment's text.
+template <class F>
+void for_each_line(const fs::path& file, const std::string& text, F&& each) {
+  std::size_t pos = 0;
+  int number = 0;
+  std::string scratch;
+  while (pos < text.size()) {
+    const auto end = text.find('\n', pos);
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (number == 1 || line.empty()) continue;  // the header
+    Line l;
+    if (!split_line(line, l, scratch))
+      throw IoError(file.string() + ":" + std::to_string(number) + ": malformed live segment line");
+    each(number, l);
+  }
+}
+
+}  // namespace
+
+LiveSegments LiveSegments::read(const fs::path& mission_dir) {
+  LiveSegments out;
+  for (const auto& f : list_segments(mission_dir)) {
+    auto text = complete_lines(f);
+    if (!text) continue;
+    out.files_.push_back(f);
+    out.texts_.push_back(std::move(*text));
+  }
+  return out;
+}
+
+void LiveSegments::append(std::string_view param, TimeNs from, TimeNs to, Series& out) const {
+  for (std::size_t i = 0; i < texts_.size(); ++i)
+    for_each_line(files_[i], texts_[i], [&](int number, Line& l) {
+      if (l.param != param) return;
+      TimeNs t;
+      double v;
+      const std::string what = check_long_fields(l.time, l.param, l.value, t, v);
+      if (!what.empty()) throw IoError(files_[i].string() + ":" + std::to_string(number) + ": " + what);
+      if (t < from || t >= to) return;
+      out.time.push_back(t);
+      out.value.push_back(v);
+    });
+}
+
+std::int64_t LiveSegments::samples() const noexcept {
+  std::int64_t n = 0;
+  for (const auto& t : texts_) {
+    const auto lines = static_cast<std::int64_t>(std::count(t.begin(), t.end(), '\n'));
+    n += lines > 0 ? lines - 1 : 0;
+  }
+  return n;
+}
+
+std::vector<std::string> LiveSegments::params() const {
+  std::set<std::string, std::less<>> names;
+  for (std::size_t i = 0; i < texts_.size(); ++i)
+    for_each_line(files_[i], texts_[i], [&](int, Line& l) {
+      if (names.find(l.param) == names.end()) names.emplace(l.param);
+    });
+  return {names.begin(), names.end()};
+}
+
+Series read_with_live(const Archive& archive, const Catalog& catalog, std::string_view param, TimeNs from,
+                      TimeNs to) {
+  const fs::path dir = archive.mission_dir(catalog.mission);
+  // Segments first, then the catalogue as it is now (see the file comment).
+  const LiveSegments live = LiveSegments::read(dir);
+  const Catalog now = live.empty() ? Catalog{} : read_catalog(dir / "catalog.h5");
+  const Catalog& c = live.empty() ? catalog : now;
+  Series out;
+  for (const PartitionInfo* p : c.overlapping(from, to))
+    PartitionReader::open(archive.partition_path(c.mission, *p)).read(param, from, to, out);
+  if (live.empty()) return out;
+  live.append(param, from, to, out);
+  sort_and_dedupe(out.time, out.value);
+  return out;
+}
+
+}  // namespace telemine::io
