@@ -154,6 +154,22 @@ std::vector<std::string> LiveSegments::params() const {
   return {names.begin(), names.end()};
 }
 
+Catalog with_live_params(const Archive& archive, Catalog catalog) {
+  std::error_code ec;
+  const fs::path dir = archive.mission_dir(catalog.mission);
+  if (!fs::is_directory(live_dir(dir), ec)) return catalog;
+  bool added = false;
+  for (auto& name : LiveSegments::read(dir).params()) {
+    if (catalog.find_param(name) != nullptr) continue;
+    catalog.params.push_back(ParamInfo{std::move(name)});
+    added = true;
+  }
+  if (added)
+    std::sort(catalog.params.begin(), catalog.params.end(),
+              [](const ParamInfo& a, const ParamInfo& b) { return a.name < b.name; });
+  return catalog;
+}
+
 Series read_with_live(const Archive& archive, const Catalog& catalog, std::string_view param, TimeNs from,
                       TimeNs to) {
   const fs::path dir = archive.mission_dir(catalog.mission);

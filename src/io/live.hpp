@@ -50,6 +50,10 @@ class LiveSegments {
   std::vector<std::string> texts_;
 };
 
+/// `catalog` with the parameters that so far only the live segments hold added (names only, as
+/// csv-long ingest declares them), so that readers find them before the first compaction.
+Catalog with_live_params(const Archive& archive, Catalog catalog);
+
 /// Samples of `param` in [from, to) from the partitions and the live segments, merged as
 /// ingest would merge them (sorted, one sample per time, the later wins).
 Series read_with_live(const Archive& archive, const Catalog& catalog, std::string_view param, TimeNs from,

@@ -1,4 +1,5 @@
 #include "jobs/retrieve.hpp"
+#include "io/live.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -211,6 +212,16 @@ void print_derived(const io::Catalog& c, std::FILE* out) {
   print_rows({"param", "expression", "inputs"}, rows, TableFormat::table, out);
 }
 
+// Samples `telemine stream` has made durable and not yet compacted (io/live.hpp).
+void print_live(const io::Archive& archive, const io::Catalog& c, std::FILE* out) {
+  std::error_code ec;
+  if (!fs::is_directory(io::live_dir(archive.mission_dir(c.mission)), ec)) return;
+  const auto live = io::LiveSegments::read(archive.mission_dir(c.mission));
+  if (live.empty()) return;
+  std::fprintf(out, "live: %lld samples in the stream's segments, not yet compacted (get reads them)\n\n",
+               static_cast<long long>(live.samples()));
+}
+
 }  // namespace
 
 void info(const InfoOptions& o, std::FILE* out) {
@@ -227,6 +238,7 @@ void info(const InfoOptions& o, std::FILE* out) {
                  c.mission.c_str(), c.params.size(), c.partitions.size(), format_duration(c.slice).c_str(),
                  static_cast<long long>(c.total_samples()), human_bytes(bytes).c_str(),
                  span_text(mission_span(c)).c_str());
+    print_live(archive, c, out);
   }
   list_params(archive, c, o, out);
   if (o.format == TableFormat::table) print_derived(c, out);
@@ -242,7 +254,7 @@ void info(const InfoOptions& o, std::FILE* out) {
 std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (o.to <= o.from) throw UsageError("--to must be after --from");
   const io::Archive archive = io::Archive::open(o.archive);
-  const io::Catalog c = archive.catalog(o.mission);
+  const io::Catalog c = io::with_live_params(archive, archive.catalog(o.mission));  // io/live.hpp
   const io::Series s = read_param(archive, c, o);
 
   // Formatted into one buffer and written in large blocks: a day at 1 Hz is 86,400 lines.

@@ -81,7 +81,7 @@ class StreamEngine::Impl {
   std::string batch;
   std::vector<Client> clients;
   TimeNs newest = kTimeMin;
-  TimeNs closed_day = kTimeMin;  // start of the day holding newest - lateness, at the last compaction
+  TimeNs oldest = kTimeMax;  // oldest sample taken since the active segment began
   Clock::time_point last_compaction = Clock::now();
   StreamCounters counts;
   std::string disk_error;  // the current outage, said once
@@ -89,8 +89,9 @@ class StreamEngine::Impl {
 
   void open_mission();
   void rotate();
-  TimeNs open_day() const {
-    return newest == kTimeMin ? kTimeMin : bucket_start(newest - o.lateness, slice);
+  // The slice of the oldest live sample has closed: no sample for it can arrive any more.
+  bool day_closed() const {
+    return oldest != kTimeMax && bucket_start(oldest, slice) + slice <= newest - o.lateness;
   }
 };
 
@@ -113,6 +114,7 @@ void StreamEngine::Impl::rotate() {
   active.emplace(SegmentWriter::create(io::live_dir(mission_dir) / io::segment_file_name(active_number + 1)));
   ++active_number;
   batch.assign(kHeader);
+  oldest = kTimeMax;
 }
 
 StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>()) {
@@ -133,7 +135,6 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
   m.open_mission();
   m.newest = std::max(m.newest, r.newest);
   m.counts.recovered = r.samples;
-  m.closed_day = m.open_day();
   m.active_number = r.next_number;
   m.active.emplace(SegmentWriter::create(live / io::segment_file_name(m.active_number)));
   m.batch.assign(kHeader);
@@ -179,6 +180,7 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
     return false;
   }
   m.newest = std::max(m.newest, t);
+  m.oldest = std::min(m.oldest, t);
   char buf[24];
   m.batch.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
   m.batch += ',';
@@ -227,7 +229,7 @@ StreamCounters StreamEngine::counters() const {
 void StreamEngine::tick(Clock::time_point now) {
   Impl& m = *impl_;
   if (m.compactor->busy()) return;
-  const bool day_closed = m.open_day() > m.closed_day;
+  const bool day_closed = m.day_closed();
   const bool interval = now - m.last_compaction >= std::chrono::nanoseconds(m.o.compact_every);
   if (!day_closed && !interval) return;
   m.last_compaction = now;
@@ -240,7 +242,6 @@ void StreamEngine::tick(Clock::time_point now) {
       return;
     }
   }
-  m.closed_day = m.open_day();
   m.compactor->request(m.active_number);
 }
 
@@ -253,7 +254,6 @@ void StreamEngine::compact_now() {
   const std::string error = m.compactor->wait();
   if (!error.empty()) throw IoError("stream: compaction failed (the segments stay): " + error);
   m.last_compaction = Clock::now();
-  m.closed_day = m.open_day();
 }
 
 void StreamEngine::finish() {

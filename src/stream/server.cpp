@@ -119,9 +119,10 @@ void read_from(StreamEngine& engine, Conn& c, std::vector<char>& buf) {
     return;
   }
   if (n == 0) {
-    // A last line without a line end is taken, as ingest takes a file's last line; a client
-    // that disconnected mid-line loses only that line (it was never acknowledged).
-    if (!c.in.empty() && !c.skipping) {
+    // On standard input a last line without a line end is taken, as ingest takes a file's last
+    // line. A TCP client that disconnects mid-line loses that line (never acknowledged): a cut
+    // line may look whole (`...,1.5` cut to `...,1.`), so it is not guessed at.
+    if (c.is_stdin && !c.in.empty() && !c.skipping) {
       c.in += '\n';
       take_lines(engine, c);
     }
