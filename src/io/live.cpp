@@ -115,7 +115,7 @@ LiveSegments LiveSegments::read(const fs::path& mission_dir) {
   LiveSegments out;
   for (const auto& f : list_segments(mission_dir)) {
     auto text = complete_lines(f);
-    if (!text) continue;
+    if (!text || text->find('\n') + 1 >= text->size()) continue;  // gone, or no sample in it
     out.files_.push_back(f);
     out.texts_.push_back(std::move(*text));
   }

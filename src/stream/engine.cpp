@@ -249,7 +249,7 @@ void StreamEngine::compact_now() {
   Impl& m = *impl_;
   m.compactor->wait();
   if (!flush()) throw IoError("stream: the last batch could not be written: " + m.disk_error);
-  if (m.active->size() > 0) m.rotate();
+  if (m.active->size() > static_cast<std::int64_t>(kHeader.size())) m.rotate();
   m.compactor->request(m.active_number);
   const std::string error = m.compactor->wait();
   if (!error.empty()) throw IoError("stream: compaction failed (the segments stay): " + error);
@@ -260,7 +260,7 @@ void StreamEngine::finish() {
   compact_now();
   // The empty active segment (only its header, perhaps) goes too: nothing is left live.
   Impl& m = *impl_;
-  if (m.batch.empty() || m.batch == kHeader) {
+  if (m.active->size() + static_cast<std::int64_t>(m.batch.size()) <= static_cast<std::int64_t>(kHeader.size())) {
     std::error_code ec;
     fs::remove(m.active->path(), ec);
   }
