@@ -1,12 +1,14 @@
 #include "io/live.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "io/csv.hpp"
@@ -51,14 +53,29 @@ namespace {
 
 // The file's text up to its last line end; nothing when it is gone (compacted meanwhile).
 std::optional<std::string> complete_lines(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
     throw IoError(file.string() + ": cannot read live segment: " + std::strerror(errno));
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  std::string text = std::move(ss).str();
+  std::string text;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0) text.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  for (;;) {
+    if (got == text.size()) text.resize(text.size() + (1 << 16));  // it may have grown since
+    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw IoError(file.string() + ": cannot read live segment: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
   const auto last = text.rfind('\n');
   text.resize(last == std::string::npos ? 0 : last + 1);
   return text;
@@ -109,6 +126,31 @@ void for_each_line(const fs::path& file, const std::string& text, F&& each) {
   }
 }
 
+// Calls `each(line_number_or_0, fields)` for the lines of `text` whose parameter is `param`.
+// A plain name is found by searching for `,NAME,` (a line's first comma precedes the name), far
+// faster than splitting every line; names a CSV writer quotes take the full path.
+template <class F>
+void for_each_line_of(const fs::path& file, const std::string& text, std::string_view param, F&& each) {
+  if (param.empty() || param.find_first_of(",\"\r\n") != std::string_view::npos) {
+    for_each_line(file, text, [&](int number, Line& l) {
+      if (l.param == param) each(number, l);
+    });
+    return;
+  }
+  const std::string needle = "," + std::string(param) + ",";
+  const std::string_view all(text);
+  for (std::size_t pos = all.find(needle); pos != std::string_view::npos; pos = all.find(needle, pos + 1)) {
+    const auto start = all.rfind('\n', pos);
+    if (start == std::string_view::npos) continue;  // the header line
+    if (all.find(',', start + 1) != pos) continue;    // the needle is not this line's parameter
+    const auto end = all.find('\n', pos);
+    Line l{all.substr(start + 1, pos - start - 1), all.substr(pos + 1, param.size()),
+           all.substr(pos + needle.size(), end - pos - needle.size())};
+    if (!l.value.empty() && l.value.back() == '\r') l.value.remove_suffix(1);
+    each(0, l);
+  }
+}
+
 }  // namespace
 
 LiveSegments LiveSegments::read(const fs::path& mission_dir) {
@@ -124,12 +166,12 @@ LiveSegments LiveSegments::read(const fs::path& mission_dir) {
 
 void LiveSegments::append(std::string_view param, TimeNs from, TimeNs to, Series& out) const {
   for (std::size_t i = 0; i < texts_.size(); ++i)
-    for_each_line(files_[i], texts_[i], [&](int number, Line& l) {
-      if (l.param != param) return;
+    for_each_line_of(files_[i], texts_[i], param, [&](int number, Line& l) {
       TimeNs t;
       double v;
       const std::string what = check_long_fields(l.time, l.param, l.value, t, v);
-      if (!what.empty()) throw IoError(files_[i].string() + ":" + std::to_string(number) + ": " + what);
+      if (!what.empty())
+        throw IoError(files_[i].string() + (number > 0 ? ":" + std::to_string(number) : std::string()) + ": " + what);
       if (t < from || t >= to) return;
       out.time.push_back(t);
       out.value.push_back(v);
@@ -145,6 +187,13 @@ std::int64_t LiveSegments::samples() const noexcept {
   return n;
 }
 
+bool LiveSegments::has(std::string_view param) const {
+  bool found = false;
+  for (std::size_t i = 0; i < texts_.size() && !found; ++i)
+    for_each_line_of(files_[i], texts_[i], param, [&](int, Line&) { found = true; });
+  return found;
+}
+
 std::vector<std::string> LiveSegments::params() const {
   std::set<std::string, std::less<>> names;
   for (std::size_t i = 0; i < texts_.size(); ++i)
@@ -154,10 +203,18 @@ std::vector<std::string> LiveSegments::params() const {
   return {names.begin(), names.end()};
 }
 
-Catalog with_live_params(const Archive& archive, Catalog catalog) {
+Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_view wanted) {
   std::error_code ec;
   const fs::path dir = archive.mission_dir(catalog.mission);
   if (!fs::is_directory(live_dir(dir), ec)) return catalog;
+  if (!wanted.empty()) {
+    if (catalog.find_param(wanted) == nullptr && LiveSegments::read(dir).has(wanted)) {
+      catalog.params.push_back(ParamInfo{std::string(wanted)});
+      std::sort(catalog.params.begin(), catalog.params.end(),
+                [](const ParamInfo& a, const ParamInfo& b) { return a.name < b.name; });
+    }
+    return catalog;
+  }
   bool added = false;
   for (auto& name : LiveSegments::read(dir).params()) {
     if (catalog.find_param(name) != nullptr) continue;

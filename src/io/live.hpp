@@ -42,6 +42,8 @@ class LiveSegments {
   void append(std::string_view param, TimeNs from, TimeNs to, Series& out) const;
   /// Samples in the segments (lines after the header).
   std::int64_t samples() const noexcept;
+  /// True when a sample of `param` is in the segments.
+  bool has(std::string_view param) const;
   /// Parameter names in the segments, sorted.
   std::vector<std::string> params() const;
 
@@ -52,7 +54,8 @@ class LiveSegments {
 
 /// `catalog` with the parameters that so far only the live segments hold added (names only, as
 /// csv-long ingest declares them), so that readers find them before the first compaction.
-Catalog with_live_params(const Archive& archive, Catalog catalog);
+/// With `wanted`, only that parameter is looked for (and only when the catalogue lacks it).
+Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_view wanted = {});
 
 /// Samples of `param` in [from, to) from the partitions and the live segments, merged as
 /// ingest would merge them (sorted, one sample per time, the later wins).

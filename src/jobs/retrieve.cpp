@@ -254,7 +254,7 @@ void info(const InfoOptions& o, std::FILE* out) {
 std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (o.to <= o.from) throw UsageError("--to must be after --from");
   const io::Archive archive = io::Archive::open(o.archive);
-  const io::Catalog c = io::with_live_params(archive, archive.catalog(o.mission));  // io/live.hpp
+  const io::Catalog c = io::with_live_params(archive, archive.catalog(o.mission), o.param);  // io/live.hpp
   const io::Series s = read_param(archive, c, o);
 
   // Formatted into one buffer and written in large blocks: a day at 1 Hz is 86,400 lines.
