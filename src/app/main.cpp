@@ -33,6 +33,7 @@
 #include "jobs/dataset/export.hpp"
 #include "jobs/derived/derive.hpp"
 #include "stream/cli.hpp"
+#include "stream/limits.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -528,6 +529,7 @@ const std::vector<Command>& commands() {
       {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
       {"stream", "live samples (stdin or TCP) made durable, acknowledged, readable at once and compacted into partitions",
        stream::cmd_stream},
+      {"limits", "out-of-limit checks of live telemetry: set or list a parameter's limits", stream::cmd_limits},
   };
   return list;
 }

@@ -18,7 +18,7 @@ namespace {
 
 const char* kUsage =
     "--archive A --mission M (--input - | --listen HOST:PORT) [--flush 200ms] [--lateness 5min] "
-    "[--compact-every 10min]";
+    "[--compact-every 10min] [--alerts FILE]";
 
 // Options as every command reads them; false after --help.
 bool parse_args(const std::vector<std::string>& args, po::options_description& desc, po::variables_map& vm) {
@@ -45,7 +45,7 @@ bool parse_args(const std::vector<std::string>& args, po::options_description& d
 
 int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
   StreamOptions o;
-  std::string archive, input, listen, flush, lateness, every, slice;
+  std::string archive, input, listen, flush, lateness, every, slice, alerts;
   po::options_description desc("stream options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder (created if missing)")
@@ -55,7 +55,8 @@ int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
       ("flush", po::value(&flush)->default_value("200ms"), "batch period: samples are fsynced and acknowledged at each")
       ("lateness", po::value(&lateness)->default_value("5min"), "how far behind the newest sample one may arrive; later ones are refused")
       ("compact-every", po::value(&every)->default_value("10min"), "compaction interval (also when a day closes, and at the end)")
-      ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)");
+      ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)")
+      ("alerts", po::value(&alerts), "out-of-limit alerts (telemine limits) as JSON lines to FILE (- : stdout)");
   po::variables_map vm;
   if (!parse_args(args, desc, vm)) return 0;
   if (comm.size() > 1) throw UsageError("telemine stream runs as one process (not under mpirun -np > 1)");
@@ -67,15 +68,17 @@ int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
   o.lateness = parse_duration(lateness, true);
   o.compact_every = parse_duration(every);
   o.slice = parse_duration(slice);
+  o.alerts = alerts;
   const Endpoint endpoint = input.empty() ? parse_endpoint(listen) : Endpoint{true, "", 0};
   StreamEngine engine(o);
   serve_stream(engine, endpoint);
   const StreamCounters c = engine.counters();
   std::fprintf(stderr,
                "stream %s: %lld samples acknowledged, %lld malformed lines and %lld late samples refused, "
-               "%lld compactions\n",
+               "%lld compactions, %lld alerts\n",
                o.mission.c_str(), static_cast<long long>(c.acked), static_cast<long long>(c.malformed),
-               static_cast<long long>(c.late), static_cast<long long>(c.compactions));
+               static_cast<long long>(c.late), static_cast<long long>(c.compactions),
+               static_cast<long long>(c.alerts));
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "core/log.hpp"
 #include "io/ingest.hpp"
 #include "io/live.hpp"
+#include "io/mission_writer.hpp"
 
 namespace telemine::stream {
 
@@ -50,6 +51,15 @@ std::size_t compact_segments(const fs::path& archive, const std::string& mission
   return segments.size();
 }
 
+namespace {
+void add_events(const fs::path& archive, const std::string& mission, const std::vector<io::Event>& events) {
+  const Comm local = Comm::local();
+  io::MissionWriter w = io::MissionWriter::open(archive, mission, local);
+  for (const auto& e : events) w.add_event(e);
+  w.commit();
+}
+}  // namespace
+
 Compactor::Compactor(fs::path archive, std::string mission, DurationNs slice)
     : archive_(std::move(archive)), mission_(std::move(mission)), slice_(slice), thread_([this] { run(); }) {}
 
@@ -62,9 +72,10 @@ Compactor::~Compactor() {
   thread_.join();
 }
 
-bool Compactor::request(std::uint64_t below) {
+bool Compactor::request(std::uint64_t below, std::vector<io::Event> events) {
   {
     std::lock_guard lock(mutex_);
+    events_.insert(events_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
     if (running_ || below_ != 0) return false;
     below_ = below;
   }
@@ -96,16 +107,21 @@ void Compactor::run() {
     const std::uint64_t below = below_;
     running_ = true;
     below_ = 0;
+    std::vector<io::Event> events = std::move(events_);
+    events_.clear();
     lock.unlock();
     std::string error;
     std::size_t n = 0;
     try {
       n = compact_segments(archive_, mission_, slice_, below);
+      if (!events.empty()) add_events(archive_, mission_, events);
+      events.clear();
     } catch (const std::exception& e) {
       error = e.what();
       log::warn("stream: compaction failed (the segments stay and are compacted later): " + error);
     }
     lock.lock();
+    events_.insert(events_.begin(), events.begin(), events.end());  // not written: the next time
     running_ = false;
     error_ = error;
     if (error.empty() && n > 0) ++completed_;

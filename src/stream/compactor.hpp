@@ -11,8 +11,10 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/time.hpp"
+#include "io/archive.hpp"
 
 namespace telemine::stream {
 
@@ -29,8 +31,9 @@ class Compactor {
   Compactor(const Compactor&) = delete;
   Compactor& operator=(const Compactor&) = delete;
 
-  /// Asks for the segments numbered below `below` to be compacted. False when one is running.
-  bool request(std::uint64_t below);
+  /// Asks for the segments numbered below `below` to be compacted, and `events` (alerts) to be
+  /// added to the catalogue after them. False when one is running (the events are kept).
+  bool request(std::uint64_t below, std::vector<io::Event> events = {});
   bool busy() const;
   /// Waits until no compaction runs or is asked for; returns the last one's error ("" if none).
   std::string wait();
@@ -48,6 +51,7 @@ class Compactor {
   bool running_ = false;
   bool stop_ = false;
   std::string error_;
+  std::vector<io::Event> events_;  // waiting for a compaction that succeeds
   std::int64_t completed_ = 0;
   std::thread thread_;
 };

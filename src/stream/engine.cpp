@@ -1,7 +1,14 @@
 #include "stream/engine.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <cmath>
+#include <map>
 #include <optional>
 
 #include "core/comm.hpp"
@@ -14,6 +21,7 @@
 #include "io/live.hpp"
 #include "io/mission_writer.hpp"
 #include "stream/compactor.hpp"
+#include "stream/limits.hpp"
 #include "stream/segment.hpp"
 
 namespace telemine::stream {
@@ -86,8 +94,18 @@ class StreamEngine::Impl {
   StreamCounters counts;
   std::string disk_error;  // the current outage, said once
   std::optional<Compactor> compactor;
+  Limits limits;
+  std::map<std::string, bool, std::less<>> outside;  // parameter now outside its limits
+  std::vector<Alert> alerts;                          // raised, waiting for their sample's flush
+  std::vector<io::Event> unarchived;                  // written out, waiting for a compaction
+  int alerts_fd = -1;
 
+  ~Impl() {
+    if (alerts_fd > STDERR_FILENO) ::close(alerts_fd);
+  }
   void open_mission();
+  void check_limits(std::string_view param, TimeNs t, double v);
+  void write_alerts();
   void rotate();
   // The slice of the oldest live sample has closed: no sample for it can arrive any more.
   bool day_closed() const {
@@ -106,8 +124,42 @@ void StreamEngine::Impl::open_mission() {
   }
   const io::Catalog c = io::read_catalog(cat);
   slice = c.slice;
+  limits = read_limits(c);
   for (const auto& p : c.partitions)
     if (p.samples > 0) newest = std::max(newest, p.last_time);
+}
+
+void StreamEngine::Impl::check_limits(std::string_view param, TimeNs t, double v) {
+  const auto it = limits.find(param);
+  if (it == limits.end() || std::isnan(v)) return;
+  auto state = outside.find(param);
+  if (state == outside.end()) state = outside.emplace(std::string(param), false).first;
+  const bool out = it->second.outside(v);
+  if (out && !state->second) {
+    alerts.push_back({std::string(param), t, v, it->second});
+    ++counts.alerts;
+  }
+  state->second = out;
+}
+
+// After the batch holding their samples is durable: an alert is never about a lost sample.
+void StreamEngine::Impl::write_alerts() {
+  std::string text;
+  for (const auto& a : alerts) {
+    text += alert_json(o.mission, a);
+    unarchived.push_back(alert_event(a));
+  }
+  alerts.clear();
+  for (std::size_t done = 0; alerts_fd >= 0 && done < text.size();) {
+    const ssize_t n = ::write(alerts_fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      log::warn("stream: cannot write alerts to " + o.alerts.string() + ": " + std::strerror(errno) +
+                " (they still go into the archive as events)");
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
 }
 
 void StreamEngine::Impl::rotate() {
@@ -138,6 +190,12 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
   m.active_number = r.next_number;
   m.active.emplace(SegmentWriter::create(live / io::segment_file_name(m.active_number)));
   m.batch.assign(kHeader);
+  if (m.o.alerts == "-") {
+    m.alerts_fd = STDOUT_FILENO;
+  } else if (!m.o.alerts.empty()) {
+    m.alerts_fd = ::open(m.o.alerts.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (m.alerts_fd < 0) throw IoError(m.o.alerts.string() + ": cannot open the alerts file: " + std::strerror(errno));
+  }
   m.compactor.emplace(m.o.archive, m.o.mission, m.slice);
   // A restart replays what the previous stream left: its segments are compacted first.
   if (r.samples > 0 || r.next_number > 1) m.compactor->request(m.active_number);
@@ -181,6 +239,7 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
   }
   m.newest = std::max(m.newest, t);
   m.oldest = std::min(m.oldest, t);
+  if (!m.limits.empty()) m.check_limits(f.param, t, v);
   char buf[24];
   m.batch.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
   m.batch += ',';
@@ -205,6 +264,7 @@ bool StreamEngine::flush() {
   }
   if (!m.disk_error.empty()) log::info("stream: the disk takes writes again; acknowledging");
   m.disk_error.clear();
+  if (!m.alerts.empty()) m.write_alerts();
   for (auto& c : m.clients) {
     c.acked += c.pending;
     m.counts.acked += c.pending;
@@ -242,7 +302,8 @@ void StreamEngine::tick(Clock::time_point now) {
       return;
     }
   }
-  m.compactor->request(m.active_number);
+  m.compactor->request(m.active_number, std::move(m.unarchived));
+  m.unarchived.clear();
 }
 
 void StreamEngine::compact_now() {
@@ -250,7 +311,8 @@ void StreamEngine::compact_now() {
   m.compactor->wait();
   if (!flush()) throw IoError("stream: the last batch could not be written: " + m.disk_error);
   if (m.active->size() > static_cast<std::int64_t>(kHeader.size())) m.rotate();
-  m.compactor->request(m.active_number);
+  m.compactor->request(m.active_number, std::move(m.unarchived));
+  m.unarchived.clear();
   const std::string error = m.compactor->wait();
   if (!error.empty()) throw IoError("stream: compaction failed (the segments stay): " + error);
   m.last_compaction = Clock::now();

@@ -33,6 +33,7 @@ struct StreamOptions {
   DurationNs compact_every = 10 * kMinute;   ///< compaction interval (besides a day closing)
   DurationNs slice = kDay;                   ///< partition length for a new mission
   std::size_t max_batch_bytes = 64u << 20;   ///< reading pauses while a batch is this large (disk full)
+  std::filesystem::path alerts;              ///< out-of-limit alerts as JSON lines (`-`: stdout); empty: none
 };
 
 struct StreamCounters {
@@ -42,6 +43,7 @@ struct StreamCounters {
   std::int64_t late = 0;       ///< samples refused as later than the lateness
   std::int64_t compactions = 0;
   std::int64_t recovered = 0;  ///< samples found in segments at start (a restart)
+  std::int64_t alerts = 0;     ///< out-of-limit alerts raised (stream/limits.hpp)
 };
 
 class StreamEngine {
