@@ -246,6 +246,9 @@ void serve_stream(StreamEngine& engine, const Endpoint& endpoint) {
     }
     if (stdin_done) break;
   }
+  // The last batch acknowledged before the final compaction, which may take a while.
+  if (engine.flush()) queue_acks(engine, conns);
+  for (auto& c : conns) write_to(c);
   engine.finish();
   queue_acks(engine, conns);
   for (auto& c : conns) {
