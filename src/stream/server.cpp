@@ -158,6 +158,24 @@ void queue_acks(StreamEngine& engine, std::list<Conn>& conns) {
   }
 }
 
+// Sends what is queued; closes the clients that are gone or have had their last ack. True
+// when standard input has ended.
+bool tend(StreamEngine& engine, std::list<Conn>& conns) {
+  bool stdin_done = false;
+  for (auto it = conns.begin(); it != conns.end();) {
+    write_to(*it);
+    const bool drained = it->eof && engine.pending(it->id) == 0 && it->out.empty();
+    if (it->is_stdin && it->eof) stdin_done = true;
+    if (!it->is_stdin && (it->dead || drained)) {
+      ::close(it->fd);
+      it = conns.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return stdin_done;
+}
+
 }  // namespace
 
 Endpoint parse_endpoint(const std::string& text) {
@@ -232,19 +250,7 @@ void serve_stream(StreamEngine& engine, const Endpoint& endpoint) {
       next_flush = std::max(next_flush + period, now);
       engine.tick(now);
     }
-    bool stdin_done = false;
-    for (auto it = conns.begin(); it != conns.end();) {
-      write_to(*it);
-      const bool drained = it->eof && engine.pending(it->id) == 0 && it->out.empty();
-      if (it->is_stdin && it->eof) stdin_done = true;
-      if (!it->is_stdin && (it->dead || drained)) {
-        ::close(it->fd);
-        it = conns.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    if (stdin_done) break;
+    if (tend(engine, conns)) break;
   }
   // The last batch acknowledged before the final compaction, which may take a while.
   if (engine.flush()) queue_acks(engine, conns);
