@@ -3,18 +3,108 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/log.hpp"
-#include "io/ingest.hpp"
+#include "core/text.hpp"
+#include "io/csv.hpp"
+#include "io/csv_reader.hpp"
 #include "io/live.hpp"
 #include "io/mission_writer.hpp"
 
 namespace telemine::stream {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+using SeriesMap = std::map<std::string, io::Series, std::less<>>;
+
+// Appends one segment's samples per parameter, in line order. Lines are in the stream's
+// canonical form (ns time, name, shortest value), read with a fast path; anything else goes
+// through csv-long's checks (io/csv.hpp), which name the line of a bad one.
+void read_segment(const fs::path& file, SeriesMap& out) {
+  const std::string text = read_whole_file(file);
+  std::unordered_map<std::string_view, io::Series*> seen;  // views into out's keys
+  std::vector<std::string_view> cells;
+  std::size_t pos = text.find('\n');
+  for (std::int64_t line = 2; pos != std::string::npos && pos + 1 < text.size(); ++line) {
+    const std::size_t start = pos + 1;
+    pos = text.find('\n', start);
+    if (pos == std::string::npos) break;  // an incomplete last line: never acknowledged
+    std::string_view l(text.data() + start, pos - start);
+    std::string_view time, name, value;
+    std::string quoted;
+    const auto a = l.find(','), b = l.rfind(',');
+    if (a == std::string_view::npos || a == b) throw IoError(file.string() + ":" + std::to_string(line) + ": malformed live segment line");
+    time = l.substr(0, a);
+    name = l.substr(a + 1, b - a - 1);
+    value = l.substr(b + 1);
+    if (!name.empty() && name.front() == '"') {
+      io::CsvReader csv{std::string(l), file};
+      if (!csv.next(cells) || cells.size() != 3) throw IoError(file.string() + ":" + std::to_string(line) + ": malformed quoted name");
+      quoted.assign(cells[1]);
+      name = quoted;
+    }
+    TimeNs t = 0;
+    double v = 0;
+    auto [pt, et] = std::from_chars(time.data(), time.data() + time.size(), t);
+    auto [pv, ev] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (et != std::errc() || pt != time.data() + time.size() || ev != std::errc() || pv != value.data() + value.size() ||
+        !in_time_range(t) || !std::isfinite(v) || quoted.size() > 0) {
+      const std::string what = io::check_long_fields(time, name, value, t, v);
+      if (!what.empty()) throw IoError(file.string() + ":" + std::to_string(line) + ": " + what);
+    }
+    auto it = seen.find(name);
+    if (it == seen.end()) {
+      auto at = out.find(name);
+      if (at == out.end()) {
+        io::validate_name("parameter", name);
+        at = out.emplace(std::string(name), io::Series{}).first;
+      }
+      it = seen.emplace(at->first, &at->second).first;
+    }
+    it->second->time.push_back(t);
+    it->second->value.push_back(v);
+  }
+}
+
+// What ingest of the segments (in this order) does on one rank: per parameter, sorted with the
+// later sample winning at an equal time, cut into slices, merged into the partitions; csv-long
+// declares only parameters new to the mission.
+void write_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
+                    const std::vector<fs::path>& segments) {
+  SeriesMap all;
+  for (const auto& f : segments) read_segment(f, all);
+  const Comm local = Comm::local();
+  io::MissionWriter w = io::MissionWriter::open(archive, mission, local, {slice});
+  std::map<TimeNs, SeriesMap> slices;
+  for (auto& [name, s] : all) {
+    if (w.existing().find_param(name) == nullptr) w.declare(io::ParamInfo{name});
+    io::sort_and_dedupe(s.time, s.value);
+    for (std::size_t i = 0; i < s.size();) {
+      const TimeNs start = bucket_start(s.time[i], w.slice());
+      const auto j = static_cast<std::size_t>(
+          std::lower_bound(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.end(), start + w.slice()) - s.time.begin());
+      io::Series& part = slices[start][name];
+      part.time.assign(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.begin() + static_cast<std::ptrdiff_t>(j));
+      part.value.assign(s.value.begin() + static_cast<std::ptrdiff_t>(i), s.value.begin() + static_cast<std::ptrdiff_t>(j));
+      i = j;
+    }
+    s = io::Series{};
+  }
+  for (auto& [start, data] : slices) w.write_slice(start, std::move(data));
+  w.commit();
+}
+
+}  // namespace
 
 std::size_t compact_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
                              std::uint64_t below) {
@@ -30,15 +120,7 @@ std::size_t compact_segments(const fs::path& archive, const std::string& mission
     segments.push_back(f);
   }
   if (segments.empty()) return 0;
-  io::IngestOptions o;
-  o.archive = archive;
-  o.mission = mission;
-  o.format = io::InputFormat::csv_long;
-  o.inputs = segments;  // in order: a later segment's sample wins at an equal time
-  o.slice = slice;
-  o.progress = false;
-  const Comm local = Comm::local();
-  io::ingest(o, local);
+  write_segments(archive, mission, slice, segments);
   // Only now, with the partitions and catalogue in place, may the segments go. A kill between
   // the two leaves segments whose re-ingest changes nothing.
   for (const auto& f : segments) fs::remove(f);
