@@ -1,8 +1,9 @@
 #pragma once
 /// \file Compaction of sealed live segments into the day partitions, on a worker thread so that
-/// the stream keeps acknowledging meanwhile. A compaction is an ingest (io/ingest.hpp) of the
-/// segments, oldest first, followed by their removal: the archive is then byte for byte what
-/// `telemine ingest` of the same lines builds. A compaction that fails (a full disk, another
+/// the stream keeps acknowledging meanwhile. A compaction does what ingest (io/ingest.hpp) of the
+/// segments, oldest first, does on one rank (csv-long's checks, the later sample winning at an
+/// equal time, MissionWriter), then removes them: the archive is byte for byte what
+/// `telemine ingest` of the same lines builds (tests/e2e/stream_*.sh compare the two). A compaction that fails (a full disk, another
 /// writer holding the mission) leaves its segments in place for the next one.
 
 #include <condition_variable>
@@ -18,8 +19,8 @@
 
 namespace telemine::stream {
 
-/// Ingests the segments of ARCHIVE/MISSION/live numbered below `below`, then removes them.
-/// Returns how many it compacted. Throws what ingest throws (the segments then stay).
+/// Compacts the segments of ARCHIVE/MISSION/live numbered below `below`, then removes them.
+/// Returns how many it compacted. Throws IoError naming a bad line (the segments then stay).
 std::size_t compact_segments(const std::filesystem::path& archive, const std::string& mission, DurationNs slice,
                              std::uint64_t below);
 

@@ -6,8 +6,8 @@
 /// the lateness rule, appended to the batch in canonical form (time in ns, shortest exact value),
 /// written and fsynced to the active segment at the next flush, then acknowledged to its client.
 /// A compaction seals the active segment (a new one takes its place) and a worker thread ingests
-/// the sealed segments into the partitions (io::ingest: the archive stays exactly what `ingest`
-/// of the same samples builds), then removes them. A kill at any point loses nothing acknowledged:
+/// the sealed segments into the partitions (as io::ingest does: the archive stays exactly what
+/// `ingest` of the same samples builds), then removes them. A kill at any point loses nothing acknowledged:
 /// a restart cuts the torn tail, and re-ingesting a segment already compacted changes nothing
 /// (the same sample at the same time replaces itself).
 
