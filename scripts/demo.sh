@@ -87,6 +87,9 @@ step "campaign: daily statistics of every mission, one task per mission (jobfile
 "${MPI[@]}" "$TM" run jobfiles/campaign-daily.ini --archive "$OUT/archive" --output "$OUT/campaign-daily" --quiet
 sed "s/^/  /" "$OUT/campaign-daily/campaign.csv"
 
+step "stream: SYN1's point anomalies replayed live at 100x real time, out-of-limit alerts (scripts/demo_stream.sh)"
+scripts/demo_stream.sh "$TM" "$OUT/archive" "$OUT"
+
 step "done"
 cat <<EOT
 archive:        $OUT/archive   (one folder per mission: catalog.h5 and YYYY/MM/MISSION_YYYY-MM-DD.h5)
@@ -96,6 +99,7 @@ statistics:     $OUT/stats-hourly/{stats.csv,stats.h5,product.json}, $OUT/stats-
 dependencies:   $OUT/dependency-all/{pairs.csv,top.csv,graph.dot,pairs.h5,product.json}
 novelty:        $OUT/novelty-subsystems/{detections.csv,scores.h5,models/,evaluation.csv,product.json}
 campaign:       $OUT/campaign-daily/{campaign.csv,product.json} and one folder per task
+live:           mission SYN1-LIVE (telemine stream), $OUT/alerts.jsonl
 dataset:        $OUT/dataset-syn1/ (ESA-ADB layout, Croissant metadata.json, README.md, SHA256SUMS), $OUT/novelty-esa-adb.csv
 on Slurm:       slurm/local-cluster.sh start /tmp/tm-slurm; eval "$(slurm/local-cluster.sh env /tmp/tm-slurm)";
                 $TM submit jobfiles/campaign-daily.ini --archive $OUT/archive --output $OUT/campaign-slurm

@@ -35,6 +35,8 @@
 #include "jobs/labels/labels.hpp"
 #include "jobs/dataset/export.hpp"
 #include "jobs/derived/derive.hpp"
+#include "stream/cli.hpp"
+#include "stream/limits.hpp"
 
 namespace po = boost::program_options;
 using namespace telemine;
@@ -562,6 +564,9 @@ const std::vector<Command>& commands() {
       {"verify", "fixity of the archive: every partition against its catalogued checksum, over the ranks", jobs::products::cmd_verify},
       {"export", "a mission of the archive as a BagIt package (RFC 8493)", jobs::products::cmd_export},
       {"import", "a BagIt package validated and its mission restored into an archive", jobs::products::cmd_import},
+      {"stream", "live samples (stdin or TCP) made durable, acknowledged, readable at once and compacted into partitions",
+       stream::cmd_stream},
+      {"limits", "out-of-limit checks of live telemetry: set or list a parameter's limits", stream::cmd_limits},
   };
   add_kind_commands(list);
   return list;

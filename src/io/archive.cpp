@@ -1,4 +1,5 @@
 #include "io/archive.hpp"
+#include "io/live.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -425,6 +426,9 @@ Catalog Archive::catalog(std::string_view mission) const {
 }
 
 Series Archive::read(const Catalog& catalog, std::string_view param, TimeNs from, TimeNs to) const {
+  // A mission being streamed into (io/live.hpp): its live segments are read too.
+  std::error_code ec;
+  if (fs::is_directory(live_dir(mission_dir(catalog.mission)), ec)) return read_with_live(*this, catalog, param, from, to);
   Series out;
   for (const PartitionInfo* p : catalog.overlapping(from, to)) {
     PartitionReader r = PartitionReader::open(partition_path(catalog.mission, *p));

@@ -29,7 +29,8 @@ std::string shown(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
 // A time is ISO-8601 or an integer number of ns; either must lie in the supported range
 // (core/time.hpp), so that nothing downstream overflows near the ends of int64.
-void parse_time_field(const CsvReader& csv, std::string_view field, TimeNs& t) {
+// The message for a bad time field, empty when `field` is a good time (stored in `t`).
+std::string time_problem(std::string_view field, TimeNs& t) {
   const std::string_view s = trim(field);
   TimeParse status = TimeParse::malformed;
   if (!s.empty() && s.find('-', 1) == std::string_view::npos) {  // ns: a date has '-' after the year
@@ -40,8 +41,14 @@ void parse_time_field(const CsvReader& csv, std::string_view field, TimeNs& t) {
   } else if (!s.empty()) {
     status = parse_time_status(s, t);
   }
-  if (status == TimeParse::out_of_range) bad(csv, time_range_message(excerpt(s)));
-  if (status != TimeParse::ok) bad(csv, "invalid time " + shown(field));
+  if (status == TimeParse::out_of_range) return time_range_message(excerpt(s));
+  if (status != TimeParse::ok) return "invalid time " + shown(field);
+  return {};
+}
+
+void parse_time_field(const CsvReader& csv, std::string_view field, TimeNs& t) {
+  const std::string what = time_problem(field, t);
+  if (!what.empty()) bad(csv, what);
 }
 
 // Returns false for text that is not a number; `nan` in any case is an invalid sample.
@@ -66,14 +73,23 @@ bool parse_value(std::string_view s, double& v, bool& infinite) {
 }
 
 // The archive's rules for names (io/archive.hpp validate_name), reported at the line.
-void check_name(const CsvReader& csv, std::string_view name) {
-  if (name.empty()) bad(csv, "empty parameter name");
-  if (name.find('/') != std::string_view::npos) bad(csv, "parameter name " + shown(name) + " contains '/'");
+std::string name_problem(std::string_view name) {
+  if (name.empty()) return "empty parameter name";
+  if (name.find('/') != std::string_view::npos) return "parameter name " + shown(name) + " contains '/'";
+  bool plain = name.size() <= 255 && name != "." && name != "..";
+  for (unsigned char c : name) plain = plain && c >= 0x20 && c != 0x7f;
+  if (plain) return {};  // the common case, without an exception
   try {
     validate_name("parameter", name);
   } catch (const UsageError& e) {
-    bad(csv, e.what());
+    return e.what();
   }
+  return {};
+}
+
+void check_name(const CsvReader& csv, std::string_view name) {
+  const std::string what = name_problem(name);
+  if (!what.empty()) bad(csv, what);
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -84,11 +100,17 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 // One value cell: a number or nan; infinity is refused.
+std::string value_problem(std::string_view cell, double& v) {
+  bool infinite;
+  if (!parse_value(cell, v, infinite)) return "invalid value " + shown(cell);
+  if (infinite) return "infinite value not allowed; use nan for an invalid sample";
+  return {};
+}
+
 double value_of(const CsvReader& csv, std::string_view cell) {
   double v;
-  bool infinite;
-  if (!parse_value(cell, v, infinite)) bad(csv, "invalid value " + shown(cell));
-  if (infinite) bad(csv, "infinite value not allowed; use nan for an invalid sample");
+  const std::string what = value_problem(cell, v);
+  if (!what.empty()) bad(csv, what);
   return v;
 }
 
@@ -105,6 +127,21 @@ std::string joined(const std::vector<std::string_view>& fields) {
 }
 
 }  // namespace
+
+std::string check_long_fields(std::string_view time, std::string_view& param, std::string_view value, TimeNs& t,
+                              double& v) {
+  std::string what = time_problem(time, t);
+  if (what.empty()) {
+    param = trim(param);
+    what = name_problem(param);
+  }
+  if (what.empty()) what = value_problem(value, v);
+  return what;
+}
+
+bool is_long_header(std::string_view time, std::string_view param, std::string_view value) {
+  return iequals(trim(time), "time") && iequals(trim(param), "param") && iequals(trim(value), "value");
+}
 
 IngestBatch read_csv_long(const fs::path& file) {
   CsvReader csv = CsvReader::open(file);

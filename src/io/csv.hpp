@@ -23,4 +23,12 @@ void append_number(std::string& line, double v);
 IngestBatch read_csv_long(const std::filesystem::path& file);
 IngestBatch read_csv_wide(const std::filesystem::path& file);
 
+/// One csv-long record's fields checked by read_csv_long's rules, for readers of a live stream
+/// (src/stream): returns an empty string when the record is good (its time in `t`, value in `v`,
+/// `param` trimmed), otherwise the message read_csv_long would give, without `FILE:LINE: `.
+std::string check_long_fields(std::string_view time, std::string_view& param, std::string_view value, TimeNs& t,
+                              double& v);
+/// True for the csv-long header `time,param,value` (any case, spaces around fields).
+bool is_long_header(std::string_view time, std::string_view param, std::string_view value);
+
 }  // namespace telemine::io

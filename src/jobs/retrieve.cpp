@@ -1,4 +1,5 @@
 #include "jobs/retrieve.hpp"
+#include "io/live.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -320,6 +321,16 @@ void print_derived(const io::Catalog& c, std::FILE* out) {
   print_rows({"param", "expression", "inputs"}, rows, TableFormat::table, out);
 }
 
+// Samples `telemine stream` has made durable and not yet compacted (io/live.hpp).
+void print_live(const io::Archive& archive, const io::Catalog& c, std::FILE* out) {
+  std::error_code ec;
+  if (!fs::is_directory(io::live_dir(archive.mission_dir(c.mission)), ec)) return;
+  const auto live = io::LiveSegments::read(archive.mission_dir(c.mission));
+  if (live.empty()) return;
+  std::fprintf(out, "live: %lld samples in the stream's segments, not yet compacted (get reads them)\n\n",
+               static_cast<long long>(live.samples()));
+}
+
 }  // namespace
 
 void info(const InfoOptions& o, std::FILE* out) {
@@ -336,6 +347,7 @@ void info(const InfoOptions& o, std::FILE* out) {
                  c.mission.c_str(), c.params.size(), c.partitions.size(), format_duration(c.slice).c_str(),
                  static_cast<long long>(c.total_samples()), human_bytes(bytes).c_str(),
                  span_text(mission_span(c)).c_str());
+    print_live(archive, c, out);
   }
   list_params(archive, c, o, out);
   if (o.format == TableFormat::table) print_derived(c, out);
@@ -357,8 +369,11 @@ std::int64_t get(const GetOptions& o, std::FILE* out) {
   if (!archive.has_mission(o.mission))
     throw UsageError("archive " + o.archive.string() + " has no mission '" + o.mission + "'" +
                      did_you_mean(o.mission, archive.missions()));
-  const io::Catalog c = archive.catalog(o.mission);
-  require_overlap(archive, {o.mission}, o.from, o.to, "get");
+  // Parameters that only the live segments of `telemine stream` hold so far (io/live.hpp).
+  io::Catalog c = archive.catalog(o.mission);
+  for (const auto& p : o.params) c = io::with_live_params(archive, std::move(c), p);
+  // Samples not yet compacted are no partition's: with live segments, "nothing overlaps" is unknown.
+  if (io::list_segments(o.archive / o.mission).empty()) require_overlap(archive, {o.mission}, o.from, o.to, "get");
   if (o.stats > 0) return write_stats(archive, c, o, out);
   if (o.params.size() > 1) return write_wide(archive, c, o, out);
   const io::Series s = read_param(archive, c, o, o.params[0], o.from, o.to);

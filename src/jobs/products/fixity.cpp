@@ -41,7 +41,8 @@ std::vector<Listed> list_archive(const fs::path& root, const std::string& missio
     for (const auto& e : fs::recursive_directory_iterator(dir))
       if (e.is_regular_file()) {
         const std::string rel = e.path().lexically_relative(dir).string();
-        if (!known.count(rel)) unlisted.push_back(rel);
+        // live/: segments of `telemine stream`, not yet compacted (io/live.hpp), not partitions.
+        if (!known.count(rel) && rel.rfind("live/", 0) != 0) unlisted.push_back(rel);
       }
     std::sort(unlisted.begin(), unlisted.end());
     for (auto& f : unlisted) extra.push_back({"extra", m, std::move(f), "in the mission folder, not in its catalogue"});

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The speed layer's demo step: the generator's telemetry around its planted point anomalies,
+# replayed through `telemine stream` at 100x real time into a new mission, with limits learnt
+# from the nominal hours before each anomaly; the alerts come out as JSON lines.
+# usage: scripts/demo_stream.sh TELEMINE ARCHIVE OUT [SPEEDUP]
+set -euo pipefail
+TM=$1 ARCHIVE=$2 OUT=$3 SPEEDUP=${4:-100}
+mkdir -p "$OUT"
+LIVE=SYN1-LIVE
+rm -rf "${ARCHIVE:?}/$LIVE" "$OUT/live-replay.csv" "$OUT/alerts.jsonl"
+
+# The point anomalies of SYN1, a window around each (15 min either side), and limits from the
+# two hours before it (the nominal range, widened by a quarter of its width on each side).
+/usr/bin/python3 - "$TM" "$ARCHIVE" "$OUT" <<'PY' > "$OUT/live-limits.txt"
+import datetime, json, subprocess, sys
+tm, archive, out = sys.argv[1:4]
+truth = json.load(open(archive + "/truth.json"))
+syn1 = next(m for m in truth["missions"] if m["mission"] == "SYN1")
+iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+parse = lambda s: datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ")
+lines = []
+for a in (a for a in syn1["anomalies"] if a["class"] == "point"):
+    start, end = parse(a["start"]), parse(a["end"])
+    get = lambda f, t: subprocess.run([tm, "get", "--archive", archive, "--mission", "SYN1", "--param", a["param"],
+                                      "--from", iso(f), "--to", iso(t), "--format", "csv"],
+                                     capture_output=True, text=True, check=True).stdout.splitlines()[1:]
+    nominal = [float(l.split(",")[1]) for l in get(start - datetime.timedelta(hours=2), start - datetime.timedelta(minutes=15))]
+    lo, hi = min(nominal), max(nominal)
+    print(a["param"], lo - (hi - lo) / 4, hi + (hi - lo) / 4, a["start"], a["end"], a["description"])
+    for l in get(start - datetime.timedelta(minutes=15), end + datetime.timedelta(minutes=15)):
+        t, v = l.split(",")
+        lines.append((t, a["param"], v))
+lines.sort()
+with open(out + "/live-replay.csv", "w") as f:
+    f.write("time,param,value\n" + "".join("%s,%s,%s\n" % l for l in lines))
+PY
+
+: | "$TM" stream --archive "$ARCHIVE" --mission "$LIVE" --input - 2> /dev/null  # creates the mission
+while read -r param lo hi start end description; do
+  "$TM" limits set --archive "$ARCHIVE" --mission "$LIVE" --param "$param" --low "$lo" --high "$hi"
+  echo "  planted: $param $start .. $end ($description); limits [$lo, $hi]"
+done < "$OUT/live-limits.txt"
+
+# Replay at SPEEDUP x real time (the samples' own spacing), then the end of input.
+/usr/bin/python3 - "$OUT/live-replay.csv" "$SPEEDUP" <<'PY' |
+import datetime, sys, time
+rows = open(sys.argv[1]).read().splitlines()
+speedup = float(sys.argv[2])
+sys.stdout.write(rows[0] + "\n")
+parse = lambda s: datetime.datetime.strptime(s[:19], "%Y-%m-%dT%H:%M:%S")
+t0, w0 = None, time.time()
+for r in rows[1:]:
+    t = parse(r)
+    t0 = t0 or t
+    lag = (t - t0).total_seconds() / speedup - (time.time() - w0)
+    if lag > 0.01:
+        sys.stdout.flush()
+        time.sleep(lag)
+    sys.stdout.write(r + "\n")
+PY
+  "$TM" stream --archive "$ARCHIVE" --mission "$LIVE" --input - --flush 200ms --alerts "$OUT/alerts.jsonl" \
+    > /dev/null 2> "$OUT/live-stream.log"
+sed 's/^/  /' "$OUT/live-stream.log"
+echo "  alerts ($OUT/alerts.jsonl):"
+sed 's/^/    /' "$OUT/alerts.jsonl"

@@ -1,0 +1,214 @@
+#include "stream/compactor.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+#include <vector>
+
+#include "core/comm.hpp"
+#include "core/error.hpp"
+#include "core/log.hpp"
+#include "core/text.hpp"
+#include "io/csv.hpp"
+#include "io/csv_reader.hpp"
+#include "io/live.hpp"
+#include "io/mission_writer.hpp"
+
+namespace telemine::stream {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using SeriesMap = std::map<std::string, io::Series, std::less<>>;
+
+// Appends one segment's samples per parameter, in line order. Lines are in the stream's
+// canonical form (ns time, name, shortest value), read with a fast path; anything else goes
+// through csv-long's checks (io/csv.hpp), which name the line of a bad one.
+void read_segment(const fs::path& file, SeriesMap& out) {
+  const std::string text = read_whole_file(file);
+  std::unordered_map<std::string_view, io::Series*> seen;  // views into out's keys
+  std::vector<std::string_view> cells;
+  std::size_t pos = text.find('\n');
+  for (std::int64_t line = 2; pos != std::string::npos && pos + 1 < text.size(); ++line) {
+    const std::size_t start = pos + 1;
+    pos = text.find('\n', start);
+    if (pos == std::string::npos) break;  // an incomplete last line: never acknowledged
+    std::string_view l(text.data() + start, pos - start);
+    std::string_view time, name, value;
+    std::string quoted;
+    const auto a = l.find(','), b = l.rfind(',');
+    if (a == std::string_view::npos || a == b) throw IoError(file.string() + ":" + std::to_string(line) + ": malformed live segment line");
+    time = l.substr(0, a);
+    name = l.substr(a + 1, b - a - 1);
+    value = l.substr(b + 1);
+    if (!name.empty() && name.front() == '"') {
+      io::CsvReader csv{std::string(l), file};
+      if (!csv.next(cells) || cells.size() != 3) throw IoError(file.string() + ":" + std::to_string(line) + ": malformed quoted name");
+      quoted.assign(cells[1]);
+      name = quoted;
+    }
+    TimeNs t = 0;
+    double v = 0;
+    auto [pt, et] = std::from_chars(time.data(), time.data() + time.size(), t);
+    auto [pv, ev] = std::from_chars(value.data(), value.data() + value.size(), v);
+    if (et != std::errc() || pt != time.data() + time.size() || ev != std::errc() || pv != value.data() + value.size() ||
+        !in_time_range(t) || !std::isfinite(v) || quoted.size() > 0) {
+      const std::string what = io::check_long_fields(time, name, value, t, v);
+      if (!what.empty()) throw IoError(file.string() + ":" + std::to_string(line) + ": " + what);
+    }
+    auto it = seen.find(name);
+    if (it == seen.end()) {
+      auto at = out.find(name);
+      if (at == out.end()) {
+        io::validate_name("parameter", name);
+        at = out.emplace(std::string(name), io::Series{}).first;
+      }
+      it = seen.emplace(at->first, &at->second).first;
+    }
+    it->second->time.push_back(t);
+    it->second->value.push_back(v);
+  }
+}
+
+// What ingest of the segments (in this order) does on one rank: per parameter, sorted with the
+// later sample winning at an equal time, cut into slices, merged into the partitions; csv-long
+// declares only parameters new to the mission.
+void write_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
+                    const std::vector<fs::path>& segments) {
+  SeriesMap all;
+  for (const auto& f : segments) read_segment(f, all);
+  const Comm local = Comm::local();
+  io::MissionWriter w = io::MissionWriter::open(archive, mission, local, {slice});
+  std::map<TimeNs, SeriesMap> slices;
+  for (auto& [name, s] : all) {
+    if (w.existing().find_param(name) == nullptr) w.declare(io::ParamInfo{name});
+    io::sort_and_dedupe(s.time, s.value);
+    for (std::size_t i = 0; i < s.size();) {
+      const TimeNs start = bucket_start(s.time[i], w.slice());
+      const auto j = static_cast<std::size_t>(
+          std::lower_bound(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.end(), start + w.slice()) - s.time.begin());
+      io::Series& part = slices[start][name];
+      part.time.assign(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.begin() + static_cast<std::ptrdiff_t>(j));
+      part.value.assign(s.value.begin() + static_cast<std::ptrdiff_t>(i), s.value.begin() + static_cast<std::ptrdiff_t>(j));
+      i = j;
+    }
+    s = io::Series{};
+  }
+  for (auto& [start, data] : slices) w.write_slice(start, std::move(data));
+  w.commit();
+}
+
+}  // namespace
+
+std::size_t compact_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
+                             std::uint64_t below) {
+  const fs::path dir = archive / mission;
+  std::vector<fs::path> segments;
+  for (const auto& f : io::list_segments(dir)) {
+    if (*io::segment_number(f.filename().native()) >= below) continue;
+    std::error_code ec;
+    if (fs::file_size(f, ec) == 0 && !ec) {
+      fs::remove(f, ec);  // created, never written: nothing in it was ever acknowledged
+      continue;
+    }
+    segments.push_back(f);
+  }
+  if (segments.empty()) return 0;
+  write_segments(archive, mission, slice, segments);
+  // Only now, with the partitions and catalogue in place, may the segments go. A kill between
+  // the two leaves segments whose re-ingest changes nothing.
+  for (const auto& f : segments) fs::remove(f);
+  const fs::path live = io::live_dir(dir);
+  const int fd = ::open(live.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  return segments.size();
+}
+
+namespace {
+void add_events(const fs::path& archive, const std::string& mission, const std::vector<io::Event>& events) {
+  const Comm local = Comm::local();
+  io::MissionWriter w = io::MissionWriter::open(archive, mission, local);
+  for (const auto& e : events) w.add_event(e);
+  w.commit();
+}
+}  // namespace
+
+Compactor::Compactor(fs::path archive, std::string mission, DurationNs slice)
+    : archive_(std::move(archive)), mission_(std::move(mission)), slice_(slice), thread_([this] { run(); }) {}
+
+Compactor::~Compactor() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+bool Compactor::request(std::uint64_t below, std::vector<io::Event> events) {
+  {
+    std::lock_guard lock(mutex_);
+    events_.insert(events_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    if (running_ || below_ != 0) return false;
+    below_ = below;
+  }
+  cv_.notify_all();
+  return true;
+}
+
+bool Compactor::busy() const {
+  std::lock_guard lock(mutex_);
+  return running_ || below_ != 0;
+}
+
+std::string Compactor::wait() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return !running_ && below_ == 0; });
+  return error_;
+}
+
+std::int64_t Compactor::completed() const {
+  std::lock_guard lock(mutex_);
+  return completed_;
+}
+
+void Compactor::run() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || below_ != 0; });
+    if (below_ == 0) return;  // stopping, nothing asked for
+    const std::uint64_t below = below_;
+    running_ = true;
+    below_ = 0;
+    std::vector<io::Event> events = std::move(events_);
+    events_.clear();
+    lock.unlock();
+    std::string error;
+    std::size_t n = 0;
+    try {
+      n = compact_segments(archive_, mission_, slice_, below);
+      if (!events.empty()) add_events(archive_, mission_, events);
+      events.clear();
+    } catch (const std::exception& e) {
+      error = e.what();
+      log::warn("stream: compaction failed (the segments stay and are compacted later): " + error);
+    }
+    lock.lock();
+    events_.insert(events_.begin(), events.begin(), events.end());  // not written: the next time
+    running_ = false;
+    error_ = error;
+    if (error.empty() && n > 0) ++completed_;
+    cv_.notify_all();
+  }
+}
+
+}  // namespace telemine::stream
