@@ -9,7 +9,7 @@ B=$1 A=$2
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 files=$(mktemp); trap 'rm -f "$files"' EXIT
 find "$A" -name '*.h5' ! -name catalog.h5 | sort > "$files"
-bytes=$(xargs -a "$files" stat -c %s | awk '{s+=$1} END {printf "%d", s}')
+bytes=$(xargs -a "$files" stat -c %s | awk '{s+=$1} END {printf "%.0f", s}')  # %.0f: mawk's %d stops at 2^31
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 wall() { local t0 t1; t0=$(date +%s.%N); "$@" > /dev/null 2>&1 || true; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
 xargs -a "$files" cat > /dev/null  # warm the page cache

@@ -67,7 +67,13 @@ head -c 2000 "$part" > cut.h5 && mv cut.h5 "$part"
 mp 2 stats --archive broken --mission SYN1 --bucket 1h --on-error skip --output sk --quiet > sk.out 2> sk.err
 grep -q "warning: skipped SYN1/2026/01/SYN1_2026-01-02.h5 (on-error = skip)" sk.err || fail "skip not printed: $(cat sk.err)"
 grep -q "^stats: .*; 1 of 3 partitions skipped (on-error = skip)$" sk.out || fail "skip not counted: $(cat sk.out)"
-pass "skipped partitions printed and counted"
+mp 2 dependency --archive broken --mission SYN1 --grid 10min --on-error skip --output skd --quiet > skd.out 2> skd.err
+grep -q "warning: skipped SYN1/2026/01/SYN1_2026-01-02.h5" skd.err || fail "dependency: skip not printed: $(cat skd.err)"
+grep -q "^dependency: .*; 1 of 3 partitions skipped (on-error = skip)$" skd.out || fail "dependency: skip not counted: $(cat skd.out)"
+mp 2 novelty --archive broken --mission SYN1 --period 1h --epochs 5 --on-error skip --output skn --quiet > skn.out 2> skn.err
+grep -q "warning: skipped SYN1/2026/01/SYN1_2026-01-02.h5" skn.err || fail "novelty: skip not printed: $(cat skn.err)"
+grep -q "^novelty: .*; 1 of 3 partitions skipped (on-error = skip)$" skn.out || fail "novelty: skip not counted: $(cat skn.out)"
+pass "skipped partitions printed and counted (stats, dependency, novelty)"
 
 # 5. A kind's --help: its own keys with defaults and ranges, then the pointer to run --help.
 tm stats --help > h.txt

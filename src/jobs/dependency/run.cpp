@@ -95,15 +95,15 @@ void set_summary(Product& product, const Settings& set, const Grid& grid, const 
 }
 
 void print_result(const Settings& set, const BinStage& stage, const Counts& n, std::size_t n_params,
-                  const std::vector<std::filesystem::path>& published) {
+                  const std::vector<std::filesystem::path>& published, const std::string& skipped_note) {
   std::int64_t constant = 0, empty = 0;
   for (const auto& s : stage.binned.summary) {
     constant += s.status == Status::constant;
     empty += s.status == Status::no_data;
   }
-  std::printf("dependency: %zu parameters (%lld constant, %lld without data skipped), %lld pairs x %lld lags, %lld significant at FDR %g\n",
+  std::printf("dependency: %zu parameters (%lld constant, %lld without data skipped), %lld pairs x %lld lags, %lld significant at FDR %g%s\n",
               n_params, static_cast<long long>(constant), static_cast<long long>(empty), static_cast<long long>(n.pairs),
-              static_cast<long long>(n.lags), static_cast<long long>(n.significant), set.alpha);
+              static_cast<long long>(n.lags), static_cast<long long>(n.significant), set.alpha, skipped_note.c_str());
   // What a run after a kill took back from the checkpoints of the one before.
   if (stage.resumed || n.resumed > 0)
     std::printf("resumed from checkpoints: %s%lld of %lld pairs\n", stage.resumed ? "the read and bin phases, " : "",
@@ -165,7 +165,7 @@ int run_dependency(const Job& job, const Comm& comm) {
   if (set.mode == Mode::all) outputs.push_back("pairs.h5");
   const auto published = product.publish(outputs);
   if (comm.is_root()) checkpoints.clear();
-  if (comm.is_root()) print_result(set, stage, n, params.size(), published);
+  if (comm.is_root()) print_result(set, stage, n, params.size(), published, product.skipped_note());
   return 0;
 }
 

@@ -117,8 +117,8 @@ class NoveltyRun {
     summarise(c_, res_, overlap, product, detections);
     const auto published = product.publish({"detections.csv", "scores.h5"});
     if (c_.comm.is_root()) {
-      std::printf("novelty: %zu parameters, %zu models, %lld detections\n", c_.params.size(), c_.groups.size(),
-                  static_cast<long long>(detections));
+      std::printf("novelty: %zu parameters, %zu models, %lld detections%s\n", c_.params.size(), c_.groups.size(),
+                  static_cast<long long>(detections), product.skipped_note().c_str());
       for (const auto& p : published) std::printf("  %s\n", p.c_str());
       if (set.load.empty()) std::printf("  %s/ (one model file per group)\n", set.model_dir.c_str());
     }
