@@ -33,5 +33,9 @@ for r in $(seq "$RUNS"); do
   printf '  run %d: telemine, 2 ranks %6.1f s   pandas %s s   (load %s)\n' "$r" "${tms[-1]}" "$pd" "$(cut -d' ' -f1 /proc/loadavg)"
 done
 tm_s=$(printf '%s\n' "${tms[@]}" | median)
+if [ ${#pds[@]} -eq 0 ]; then  # PANDAS_RUNS=0: telemine alone
+  printf '  median: telemine, 2 ranks %6.1f s (no pandas run)\n' "$tm_s"
+  exit 0
+fi
 pd_s=$(printf '%s\n' "${pds[@]}" | median)
 printf '  median: telemine, 2 ranks %6.1f s   pandas %6.1f s   ratio %4.1fx\n' "$tm_s" "$pd_s" "$(echo "$pd_s / $tm_s" | bc -l)"

@@ -28,6 +28,19 @@ r2=$(grep '^SYN1,DEP_LAG_B,' "$WORK/f1/fit.csv" | cut -d, -f6)
 for f in importances.csv fit.csv scores.csv detections.csv; do
   cmp "$WORK/f1/$f" "$WORK/f2/$f" || fail "$f differs between 1 and 2 ranks"
 done
+
+# A derived parameter is a feature like a stored one: DEP_LAG_A ten minutes earlier, as
+# lag(DEP_LAG_A, 10min), explains DEP_LAG_B at lag 0; identical at 1 and 3 ranks.
+for np in 1 3; do
+  mp $np run "$JOBS/forest-lag.ini" --archive "$WORK/a" --params 'DEP_*, A_BEFORE' --derived.A_BEFORE='lag(DEP_LAG_A, 10min)' \
+    --forest.target=DEP_LAG_B --forest.lags=0 --forest.trees=40 --quiet --output "$WORK/fd$np" > /dev/null
+done
+top=$(grep '^SYN1,DEP_LAG_B,' "$WORK/fd1/importances.csv" | head -1 | cut -d, -f3,4)
+[ "$top" = "A_BEFORE,0" ] || fail "top feature of DEP_LAG_B with a derived feature: want A_BEFORE at 0 s, got $top"
+for f in importances.csv fit.csv scores.csv detections.csv; do
+  cmp "$WORK/fd1/$f" "$WORK/fd3/$f" || fail "derived features: $f differs between 1 and 3 ranks"
+done
+pass "a derived feature (lag(DEP_LAG_A, 10min)) explains DEP_LAG_B at lag 0; identical at 1 and 3 ranks"
 pass "held-out R2 $r2; identical outputs at 1 and 2 ranks"
 
 mp 2 run "$JOBS/forest-lag.ini" "${args[@]}" --forest.model="$WORK/f1/models" --output "$WORK/scored" > /dev/null
