@@ -70,8 +70,8 @@ void joint_counts_wide(const std::uint8_t* a, const std::uint8_t* b, std::int64_
   std::uint32_t* h3 = h2 + cells + 1;
   auto cell = [&](std::int64_t t) -> std::uint32_t {
     const std::uint8_t x = a[t], y = b[t];
-    return (x == kMissing) | (y == kMissing) ? static_cast<std::uint32_t>(cells)
-                                             : static_cast<std::uint32_t>(x * bins_b + y);
+    return ((x == kMissing) | (y == kMissing)) ? static_cast<std::uint32_t>(cells)
+                                               : static_cast<std::uint32_t>(x * bins_b + y);
   };
   constexpr std::int64_t kBlock = std::int64_t{1} << 30;
   for (std::int64_t begin = 0; begin < n; begin += kBlock) {

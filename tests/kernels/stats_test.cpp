@@ -141,8 +141,11 @@ TEST(StatsKernel, LargeOffsetsWithSmallSpread) {
   const auto got = whole(d, kHour);
   const auto want = reference(d.t, d.v, kHour);
   expect_matches(got, want, 1e-15);
-  for (std::size_t i = 0; i < got.size(); ++i)
-    if (got[i].count > 2) EXPECT_NEAR(sample_std(got[i]) / std::sqrt(static_cast<double>(want[i].var)), 1.0, 1e-9);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    if (got[i].count > 2) {  // braces: EXPECT_NEAR is an if/else of its own
+      EXPECT_NEAR(sample_std(got[i]) / std::sqrt(static_cast<double>(want[i].var)), 1.0, 1e-9);
+    }
+  }
 }
 
 TEST(StatsKernel, BucketsAlignToTheEpochIncludingNegativeTimes) {
