@@ -68,27 +68,37 @@ KILLED=(run "$JOBS/dependency-all.ini" --archive "$WORK/archive" --mission SYN1,
         --dependency.checkpoint-every=1s)
 mp 2 "${KILLED[@]}" --output "$WORK/whole" --quiet > /dev/null 2>&1
 pairs_seconds=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["timings_seconds"]["pairs"])' "$WORK/whole/product.json")
-# About one piece a second on each of the 2 ranks: wait for 65% of the pieces of the whole run.
-target=$(awk -v s="$pairs_seconds" 'BEGIN { t = int(0.65 * 2 * s); print (t < 2 ? 2 : t) }')
-mp 2 "${KILLED[@]}" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
-job=$!
-for _ in $(seq 1200); do
-  [ "$(ls "$WORK/killed/.checkpoints" 2>/dev/null | grep -c -- '-run-')" -ge "$target" ] && break
-  sleep 0.05
-done
-# descendants PID: every process under PID (mpirun's ranks).
+# About one piece a second on each of the 2 ranks: wait for 65% of the pieces of the whole run,
+# then kill one rank. On a loaded machine the run may finish before the kill lands; then it is
+# tried again from scratch, waiting for fewer pieces (the resume is what is tested, not the race).
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
-rank=$(for p in $(descendants "$job"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = telemine ] && echo "$p"; done | tail -1)
-[ -n "$rank" ] || fail "no rank to kill"
-kill -9 "$rank"
-! wait "$job" || fail "the killed job succeeded"
+killed_part_way() {  # killed_part_way SHARE: true when the run was killed before it finished
+  target=$(awk -v s="$pairs_seconds" -v f="$1" 'BEGIN { t = int(f * 2 * s); print (t < 2 ? 2 : t) }')
+  rm -rf "$WORK/killed"
+  mp 2 "${KILLED[@]}" --output "$WORK/killed" --quiet > /dev/null 2>&1 &
+  local job=$! rank
+  for _ in $(seq 1200); do
+    [ "$(ls "$WORK/killed/.checkpoints" 2>/dev/null | grep -c -- '-run-')" -ge "$target" ] && break
+    sleep 0.05
+  done
+  rank=$(for p in $(descendants "$job"); do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = telemine ] && echo "$p"; done | tail -1)
+  [ -n "$rank" ] && kill -9 "$rank" 2>/dev/null
+  ! wait "$job"
+}
+killed=no
+for share in 0.65 0.45 0.3; do
+  if killed_part_way "$share"; then killed=$share; break; fi
+  echo "note: the run finished before the kill at $share of its pieces; again, earlier"
+done
+[ $killed != no ] || fail "the job could not be killed part-way in three tries"
 [ ! -e "$WORK/killed/pairs.csv" ] || fail "a killed job published pairs.csv"
 mp 2 "${KILLED[@]}" --output "$WORK/killed" --quiet > "$WORK/resumed.txt"
 for f in pairs.csv top.csv graph.dot pairs.h5; do
   cmp -s "$WORK/whole/$f" "$WORK/killed/$f" || fail "$f differs after resuming"
 done
 resumed=$(grep -o '"pairs_resumed": [0-9]*' "$WORK/killed/product.json" | grep -o '[0-9]*$')
-[ "$(awk -v r="${resumed:-0}" 'BEGIN { print (r >= 0.4 * 1128) }')" = 1 ] \
+# Most of what was done when it was killed comes back (at 65%: 626 of 1,128 pairs seen).
+[ "$(awk -v r="${resumed:-0}" -v f="$killed" 'BEGIN { print (r >= 0.6 * f * 1128) }')" = 1 ] \
   || fail "killed at $target pieces (of about $(awk -v s="$pairs_seconds" 'BEGIN { print int(2 * s) }')), only ${resumed:-0} of 1128 pairs resumed"
 grep -q "resumed from checkpoints: the read and bin phases, $resumed of 1128 pairs" "$WORK/resumed.txt" \
   || fail "what was resumed is not printed: $(cat "$WORK/resumed.txt")"
