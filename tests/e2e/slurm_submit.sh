@@ -76,7 +76,8 @@ mp 2 stats --archive "$WORK/big" --mission SYN1 --bucket 1h --output "$WORK/big-
 checkpoints() { find "$1/.checkpoints" -name '*.bin' 2> /dev/null | wc -l; }
 interrupt_and_resume() {
   local out=$1 how=$2 id
-  id=$(TELEMINE_TEST_PARTITION_DELAY_MS=400 tm submit "$WORK/job.ini" --archive "$WORK/big" --stats.bucket=1h --output "$out")
+  # The shim (tests/e2e/slow_open.c) makes each partition open take 400 ms.
+  id=$(LD_PRELOAD="$TELEMINE_SLOW_OPEN" SLOW_H5FOPEN_MATCH=SYN1_ SLOW_H5FOPEN_MS=400 tm submit "$WORK/job.ini" --archive "$WORK/big" --stats.bucket=1h --output "$out")
   for _ in $(seq 300); do [ "$(checkpoints "$out")" -ge 3 ] && break; sleep 0.1; done
   [ "$(checkpoints "$out")" -ge 3 ] || fail "no checkpoints appeared"
   if [ "$how" = scancel ]; then

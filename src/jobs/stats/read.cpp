@@ -1,9 +1,5 @@
 #include "jobs/stats/read.hpp"
 
-#include <chrono>
-#include <cstdlib>
-#include <thread>
-
 #include "core/comm.hpp"
 #include "core/serialize.hpp"
 #include "derived/derived.hpp"
@@ -57,10 +53,6 @@ Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, con
     for (std::size_t k = 0; k < p.params.size(); ++k) out.acc[params.first(part.mission) + k].add(p.params[k]);
     out.samples += p.samples;
   };
-  // Fault injection for the requeue tests: a pause after each partition, so that a job can be
-  // killed part-way reliably.
-  const char* delay_env = std::getenv("TELEMINE_TEST_PARTITION_DELAY_MS");
-  const auto delay = std::chrono::milliseconds(delay_env ? std::atoi(delay_env) : 0);
   // Derived parameters ([derived]) are computed from their inputs over each partition's slice.
   std::vector<std::string> mission_names;
   for (const auto& m : plan.missions) mission_names.push_back(m.name);
@@ -92,7 +84,6 @@ Partials read_partitions(const Job& job, const Plan& plan, const Comm& comm, con
     }
     add(part, p);  // only once the whole partition was read: a corrupt one adds nothing
     checkpoints.save(part.info, encode(p));
-    if (delay.count() > 0) std::this_thread::sleep_for(delay);
   };
   out.scan = for_each_partition(job, plan, partitions_of_rank(plan, comm.rank()), comm, "stats", visit);
   return out;
