@@ -108,6 +108,8 @@ assert a.shape == (2880, 1) and b.shape == (2760, 1) and np.isfinite(a).mean() >
 " "$WORK/r1/T" || fail "numpy reads the telemanom export"
 out=$(tm ingest --archive "$WORK/tback" --mission TM --format telemanom --input "$WORK/r1/T" --period 30s --quiet)
 grep -q "20 parameters, 1 events" <<<"$out" || fail "telemanom ingest of the export: $out"
+head -1 "$WORK/r1/T/README.md" | grep -q "(telemanom layout)" || fail "the telemanom datasheet's title: $(head -1 "$WORK/r1/T/README.md")"
+grep -q "labeled_anomalies.csv" "$WORK/r1/T/README.md" || fail "the telemanom datasheet does not list its files"
 expect_fail 2 "the splits train and test" tm dataset export --archive "$A" --mission SYN1 --split "train:2026-01-01..2026-01-02" --format telemanom --output "$X"
 pass "telemanom export: identical at 1 and 3 ranks, read by numpy and ingest"
 

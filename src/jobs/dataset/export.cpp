@@ -323,7 +323,9 @@ std::string preprocessing_text(const ExportOptions& o, const Plan& p) {
 }
 
 std::string datasheet(const ExportOptions& o, const Plan& p, const std::map<std::string, SplitStats>& stats) {
-  std::string md = "# " + o.mission + " anomaly benchmark (ESA-ADB layout)\n\nMade by telemine " + std::string(version()) +
+  const bool esa_layout = o.format != "telemanom";
+  std::string md = "# " + o.mission + " anomaly benchmark (" + (esa_layout ? "ESA-ADB" : "telemanom") +
+                   " layout)\n\nMade by telemine " + std::string(version()) +
                    " from the archive's mission " + o.mission + ":\n\n    " + o.command + "\n\n";
   md += "Channels: " + std::to_string(p.channels.size()) + ", resampled by zero-order hold (the last sample at or before each "
         "grid time) on a " + format_duration(o.grid) + " grid" + (o.anonymise ? "; names anonymised" : "") + ".\n\n";
@@ -343,8 +345,11 @@ std::string datasheet(const ExportOptions& o, const Plan& p, const std::map<std:
   md += "\nChannels:\n\n";
   for (const auto& c : p.channels)
     md += "- " + c.name + (c.target ? " (target)" : "") + (o.anonymise ? "" : ": " + c.info->subsystem + ", " + c.info->unit) + "\n";
-  return md + "\nFiles: channels.csv, labels.csv (closed intervals), anomaly_types.csv, telecommands.csv, events.csv, one CSV per "
-              "split, metadata.json (Croissant), SHA256SUMS" + (o.scale == "minmax" ? ", scaling.csv" : "") + ".\n";
+  const std::string files = esa_layout ? "channels.csv, labels.csv (closed intervals), anomaly_types.csv, telecommands.csv, "
+                                         "events.csv, one CSV per split"
+                                       : "train/ and test/ with one .npy per channel (rows x 1, float64), "
+                                         "labeled_anomalies.csv (inclusive [start, end] row indices into test/)";
+  return md + "\nFiles: " + files + ", metadata.json (Croissant), SHA256SUMS" + (o.scale == "minmax" ? ", scaling.csv" : "") + ".\n";
 }
 
 // scaling.csv: the scaler of every channel, as published (undo: x = Min + v * (Max - Min)).
@@ -390,7 +395,8 @@ std::string croissant(const ExportOptions& o, const Plan& p, const std::map<std:
   j.field("@type", "sc:Dataset");
   j.field("conformsTo", "http://mlcommons.org/croissant/1.0");
   j.field("name", o.mission + "-anomaly-benchmark");
-  j.field("description", "Telemetry channels and labelled anomalies of mission " + o.mission + " in the layout of ESA-ADB");
+  j.field("description", "Telemetry channels and labelled anomalies of mission " + o.mission + " in the layout of " +
+                             (o.format == "telemanom" ? "telemanom (Hundman et al.)" : "ESA-ADB"));
   j.field("creator", std::string("telemine ") + version());
   variables(j, o, p);
   j.key("distribution").begin_array();
