@@ -26,9 +26,23 @@ h5::Hid table_dataset_plist() {
   return dcpl;
 }
 
+/// Thrown on the ranks whose own part was written when another rank's failed.
+struct AnotherRankFailed {};
+
+// On a full disk one rank's part of a collective write can fail while another's is written.
+// Leaving the sequence of collective HDF5 calls on one rank only would hang the others in the
+// next one (or in H5Fclose), so the ranks agree after every write and leave it together; the
+// rank that failed carries the message.
+void agree_written(const Comm& comm, herr_t status, const fs::path& file, const std::string& name) {
+  if (comm.all_ok(status >= 0)) return;
+  h5::check_status(status, file, name, "cannot write dataset (disk full?)");
+  throw AnotherRankFailed{};
+}
+
 // Dictionaries: fixed-length strings, since parallel HDF5 cannot write variable-length data.
-void write_dictionary(hid_t parent, const std::string& name, const std::vector<std::string>& values, bool writer,
+void write_dictionary(hid_t parent, const std::string& name, const std::vector<std::string>& values, const Comm& comm,
                       const fs::path& file, hid_t dxpl) {
+  const bool writer = comm.is_root();
   std::size_t width = 1;
   for (const auto& v : values) width = std::max(width, v.size());
   h5::Hid type(H5Tcopy(H5T_C_S1));
@@ -47,7 +61,7 @@ void write_dictionary(hid_t parent, const std::string& name, const std::vector<s
   const hsize_t mn = writer ? n : 0;
   h5::Hid msel(H5Screate_simple(1, &mn, nullptr));
   if (!writer || n == 0) H5Sselect_none(msel);
-  h5::check_status(H5Dwrite(ds, type, msel, fsel, dxpl, buf.data()), file, name, "cannot write dataset");
+  agree_written(comm, H5Dwrite(ds, type, msel, fsel, dxpl, buf.data()), file, name);
 }
 
 }  // namespace
@@ -75,7 +89,7 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
   try {
     h5::Hid f(h5::check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), file, "", "cannot create"));
     for (const auto& [k, v] : attributes) h5::write_attribute(f, k, v, file);
-    for (const auto& [name, values] : dictionaries) write_dictionary(f, name, values, comm.is_root(), file, dxpl);
+    for (const auto& [name, values] : dictionaries) write_dictionary(f, name, values, comm, file, dxpl);
     h5::Hid g = h5::create_group(f, group, file);
     for (const auto& col : columns) {
       const bool is_int = std::holds_alternative<std::span<const std::int64_t>>(col.data);
@@ -100,8 +114,8 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
       const hsize_t m = static_cast<hsize_t>(mine);
       h5::Hid msel(H5Screate_simple(1, &m, nullptr));
       if (mine == 0) H5Sselect_none(msel);
-      h5::check_status(H5Dwrite(ds, is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, msel, fsel, dxpl, data), file,
-                       col.name, "cannot write dataset (disk full?)");
+      agree_written(comm, H5Dwrite(ds, is_int ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, msel, fsel, dxpl, data), file,
+                    col.name);
       if (report.parallel) {
         H5D_mpio_actual_io_mode_t mode{};
         H5Pget_mpio_actual_io_mode(dxpl, &mode);
@@ -111,6 +125,8 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
     }
     g.close();
     if (!f.close()) throw IoError(file.string() + ": cannot close (disk full?)");
+  } catch (const AnotherRankFailed&) {
+    // its message comes from that rank, below
   } catch (const std::exception& e) {
     error = e.what();
   }
