@@ -9,6 +9,7 @@
 #include "core/serialize.hpp"
 #include "derived/derived.hpp"
 #include "io/records.hpp"
+#include "jobs/engine/balance.hpp"
 
 namespace telemine::jobs {
 
@@ -83,24 +84,6 @@ void require_overlap(const io::Archive& archive, const std::vector<std::string>&
                             (to == kTimeMax ? std::string("end") : format_time(to));
   throw Error(what + ": nothing in the archive overlaps the range " + range + "; " + archive.root().string() +
               " holds " + spans_text(archive, missions) + " (telemine info --archive " + archive.root().string() + ")");
-}
-
-std::vector<std::int64_t> balance_partitions(const std::vector<PlannedPartition>& parts, int ranks) {
-  std::int64_t total = 0;
-  for (const auto& p : parts) total += std::max<std::int64_t>(p.info.samples, 1);
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks) + 1, static_cast<std::int64_t>(parts.size()));
-  begin[0] = 0;
-  std::int64_t running = 0;
-  std::size_t i = 0;
-  for (int r = 1; r < ranks; ++r) {
-    const long double target = static_cast<long double>(total) * r / ranks;
-    while (i < parts.size() && running + std::max<std::int64_t>(parts[i].info.samples, 1) / 2.0L <= target) {
-      running += std::max<std::int64_t>(parts[i].info.samples, 1);
-      ++i;
-    }
-    begin[r] = static_cast<std::int64_t>(i);
-  }
-  return begin;
 }
 
 namespace {
@@ -211,7 +194,9 @@ Plan make_plan(const Job& job, int ranks) {
   for (std::size_t k = 0; k < c.params.size(); ++k)
     if (!pattern_used[k]) job.fail("params", "'" + c.params[k] + "' matches no parameter of the selected missions");
   resolve_range(job, archive, missions, plan);
-  plan.rank_begin = balance_partitions(plan.partitions, ranks);
+  std::vector<std::int64_t> samples;
+  for (const auto& p : plan.partitions) samples.push_back(p.info.samples);
+  plan.rank_begin = balance_by_weight(samples, ranks);
   return plan;
 }
 

@@ -46,12 +46,6 @@ struct Plan {
   std::string announce(const std::string& kind) const;
 };
 
-/// Contiguous runs of `parts` balanced by samples (an empty partition weighs 1): rank r's run
-/// [begin[r], begin[r+1]) holds the partitions whose middle (running total plus half its own
-/// samples) falls in its share, up to (r+1)/ranks of the whole (ties: the earlier rank).
-/// Deterministic; a rank may get nothing.
-std::vector<std::int64_t> balance_partitions(const std::vector<PlannedPartition>& parts, int ranks);
-
 /// The span of each mission's samples, `SYN1 2026-01-01T00:00:00Z .. 2026-01-03T23:59:59Z`,
 /// comma-separated (`SYN1 (no data)` for an empty mission), for messages.
 std::string spans_text(const io::Archive& archive, const std::vector<std::string>& missions);

@@ -10,6 +10,7 @@
 #include "io/archive.hpp"
 #include "io/fs.hpp"
 #include "io/json.hpp"
+#include "jobs/engine/keys.hpp"
 #include "jobs/products/provenance.hpp"
 
 namespace telemine::jobs {
@@ -17,15 +18,6 @@ namespace telemine::jobs {
 namespace fs = std::filesystem;
 
 const char* version() noexcept { return "0.1.0"; }
-
-std::string job_key(const Job& job, const Plan& plan, int ranks) {
-  std::string key = std::string(version()) + "\n" + job.common().kind + "\n" + job.text() + "\n";
-  for (const auto& a : job.overrides())
-    if (a != "--quiet" && a != "-q" && a != "--skip-complete" && a != "--dry-run") key += a + "\n";
-  for (const auto& p : plan.partitions) key += p.info.file + " " + p.info.checksum + "\n";
-  key += "ranks " + std::to_string(ranks);
-  return io::bytes_checksum(key);
-}
 
 void put_skipped(ByteWriter& w, const std::vector<SkippedPartition>& skipped) {
   w.put<std::uint64_t>(skipped.size());
@@ -63,7 +55,7 @@ bool Product::complete(const Job& job, const Plan& plan, int ranks) {
   const fs::path dir = job.common().output;
   std::ifstream in(dir / ".complete");
   std::string word, key;
-  if (!(in >> word >> key) || word != "key" || key != job_key(job, plan, ranks)) return false;
+  if (!(in >> word >> key) || word != "key" || key != job_key(job, plan, ranks).checksum()) return false;
   std::string checksum, name;
   int files = 0;
   while (in >> checksum >> name) {
@@ -192,7 +184,7 @@ std::vector<fs::path> Product::publish(const std::vector<std::string>& outputs) 
     io::write_file_atomically(dir_ / "product.json", w.str());
     final_paths.push_back(dir_ / "product.json");
     // Last: what --skip-complete checks (the job's key, every output and its checksum).
-    std::string complete = "key " + job_key(job_, plan_, comm_.size()) + "\n";
+    std::string complete = "key " + job_key(job_, plan_, comm_.size()).checksum() + "\n";
     for (const auto& p : final_paths) complete += io::file_checksum(p) + " " + p.filename().string() + "\n";
     io::write_file_atomically(dir_ / ".complete", complete);
   });

@@ -35,10 +35,6 @@ std::vector<SkippedPartition> get_skipped(ByteReader& r);
 /// Collective: every rank's skipped partitions, in rank order, on rank 0 (empty elsewhere).
 std::vector<SkippedPartition> gather_skipped(const Comm& comm, const std::vector<SkippedPartition>& mine);
 
-/// Everything a job's results depend on, as one checksum: telemine version, kind, job text,
-/// overrides (less the flags that change nothing), input partitions and rank count. Keys
-/// completion records and checkpoints whose pieces depend on the rank count.
-std::string job_key(const Job& job, const Plan& plan, int ranks);
 
 class Product {
  public:

@@ -1,26 +1,25 @@
 #include "jobs/dependency/pairs.hpp"
 
+#include "jobs/engine/balance.hpp"
+
 namespace telemine::jobs::dependency {
 
 std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks) {
-  std::vector<std::pair<std::int64_t, std::int64_t>> days;  // (day index, samples)
-  for (const auto& p : plan.partitions) days.emplace_back(floor_div(p.info.start, kDay), p.info.samples);
-  std::sort(days.begin(), days.end());
-  std::vector<std::pair<std::int64_t, std::int64_t>> merged;
-  for (const auto& d : days) {
-    if (!merged.empty() && merged.back().first == d.first) merged.back().second += d.second;
-    else merged.push_back(d);
+  std::vector<std::int64_t> days, samples;  // each day with a partition, and its samples in all missions
+  std::vector<std::pair<std::int64_t, std::int64_t>> parts;
+  for (const auto& p : plan.partitions) parts.emplace_back(floor_div(p.info.start, kDay), p.info.samples);
+  std::sort(parts.begin(), parts.end());
+  for (const auto& [day, n] : parts) {
+    if (!days.empty() && days.back() == day) samples.back() += n;
+    else days.push_back(day), samples.push_back(n);
   }
-  std::int64_t total = 0;
-  for (const auto& d : merged) total += d.second;
-  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks + 1), points);
+  const std::vector<std::int64_t> first = balance_by_weight(samples, ranks);  // in days
+  const std::int64_t past_end = floor_div(grid0 + points * grid, kDay) + 1;
+  std::vector<std::int64_t> begin(static_cast<std::size_t>(ranks) + 1, points);
   begin[0] = 0;
-  std::int64_t before = 0;
-  std::size_t i = 0;
   for (int r = 1; r < ranks; ++r) {
-    // Rank r starts at the first day whose preceding samples reach r/ranks of the total.
-    while (i < merged.size() && before * ranks < total * r) before += merged[i++].second;
-    const std::int64_t day = i < merged.size() ? merged[i].first : floor_div(grid0 + points * grid, kDay) + 1;
+    const auto d = static_cast<std::size_t>(first[static_cast<std::size_t>(r)]);
+    const std::int64_t day = d < days.size() ? days[d] : past_end;
     begin[r] = std::clamp<std::int64_t>((day * kDay - grid0) / grid, begin[r - 1], points);
   }
   return begin;

@@ -20,7 +20,7 @@ class Comm;
 namespace telemine::jobs::dependency {
 
 // Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
-// sample count, and the grid points inside them: rank r owns points [begin[r], begin[r+1]) of
+// sample count as every kind balances (balance_by_weight), and the grid points inside them: rank r owns points [begin[r], begin[r+1]) of
 // the `points` points of the grid starting at `grid0`. A day is never split between ranks.
 std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks);
 

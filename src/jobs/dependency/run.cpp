@@ -17,6 +17,7 @@
 #include "jobs/dependency/read.hpp"
 #include "jobs/dependency/settings.hpp"
 #include "jobs/dependency/significance.hpp"
+#include "jobs/engine/keys.hpp"
 #include "jobs/engine/params.hpp"
 #include "jobs/job.hpp"
 #include "jobs/plan.hpp"
@@ -134,7 +135,7 @@ int run_dependency(const Job& job, const Comm& comm) {
   // Checkpoints, keyed by everything the codes and tests depend on (job settings, input
   // partitions, telemine version) and by the rank count, which sets which rank owns which
   // parameter and the order of the pairs.
-  const Checkpoints checkpoints(job.common().output, "pairs-" + job_key(job, plan, comm.size()).substr(8));
+  const Checkpoints checkpoints(job.common().output, job_key(job, plan, comm.size()).stage("pairs"));
   BinStage stage = read_and_bin(job, plan, index, comm, set, grid, params, slice, checkpoints, product);
 
   const auto passes = triple_passes(set);

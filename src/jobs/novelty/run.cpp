@@ -142,7 +142,7 @@ class NoveltyRun {
   // Phases 2 and 3, per model held here: normalisation and training on the reference rows (or
   // a saved or resumed model), scores of every row, thresholds, and the novel rows for rank 0.
   void fit_and_score() {
-    const std::string base = c_.set.load.empty() ? resume_base(c_) : std::string();
+    const ResultKey base = resume_base(c_);
     Progress progress(c_.comm, "models", static_cast<std::int64_t>(mine_.size()), "models", c_.job.progress() && !c_.data_parallel);
     for (std::size_t gi = 0; gi < mine_.size(); ++gi) {
       fit_and_score_one(mine_[gi], base);
@@ -151,13 +151,13 @@ class NoveltyRun {
     progress.finish();
   }
 
-  void fit_and_score_one(std::int32_t g, const std::string& base) {
+  void fit_and_score_one(std::int32_t g, const ResultKey& base) {
     Rows& r = res_.rows[g];
     Model& m = res_.models[g];
     const std::size_t np = c_.groups[g].params.size();
     const std::vector<char> reference = reference_mask(c_, r, c_.groups[g]);
     const bool loading = !c_.set.load.empty();
-    const std::string resume_key = loading ? std::string() : io::bytes_checksum(base + c_.names_of(g));
+    const std::string resume_key = loading ? std::string() : ResultKey(base).add("inputs", c_.names_of(g)).checksum();
     std::unique_ptr<ml::Autoencoder> ae = loading ? load(c_, g, m) : resume(c_, g, resume_key, m);
     const bool trained_here = !loading && !m.resumed;
     if (trained_here && !fit_normalisation(c_, g, r, reference, m)) {

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/fs.hpp"
+#include "jobs/engine/keys.hpp"
 #include "jobs/job.hpp"
 #include "jobs/product.hpp"
 #include "kernels/reconstruction.hpp"
@@ -31,19 +32,23 @@ std::string file_name(std::string name) {
   return name + ".pt";
 }
 
-std::string resume_base(const Context& c) {
+ResultKey resume_base(const Context& c) {
   const Settings& s = c.set;
-  std::ostringstream key;
-  key << "telemine " << version() << "\nmodel " << static_cast<int>(s.kind) << " " << s.period << " " << s.grid << " "
-      << s.window << " " << s.stride << " train " << s.train_from << " " << s.train_to << " hidden";
-  for (int h : s.hidden) key << " " << h;
-  key << " epochs " << s.train.epochs << " batch " << s.train.batch << " lr " << s.train.learning_rate << " seed "
-      << s.train.seed << " threshold " << name_of(s.method) << ":" << s.method_value << " threads " << s.threads
-      << " data-parallel ranks " << (c.data_parallel ? c.comm.size() : 0) << "\n";
-  for (const auto& part : c.plan.partitions) key << part.info.file << " " << part.info.checksum << "\n";
+  ResultKey key("novelty-model");
+  key.add("version", version()).add("model", name_of(s.kind)).add("period", s.period);
+  key.add("grid", s.grid).add("window", s.window).add("stride", s.stride);
+  key.add("train-from", s.train_from).add("train-to", s.train_to);
+  for (int h : s.hidden) key.add("hidden", h);
+  key.add("epochs", s.train.epochs).add("batch", s.train.batch).add("seed", s.train.seed);
+  key.add("learning-rate", s.train.learning_rate);
+  // The thresholds are saved with the model, so what sets them is part of its key.
+  key.add("threshold", name_of(s.method)).add("threshold-value", s.method_value);
+  key.add("ndt-window", s.ndt_window).add("ndt-smoothing", s.ndt_smoothing);
+  key.add("threads", s.threads).add("data-parallel ranks", c.data_parallel ? c.comm.size() : 0);
+  key.add_partitions(c.plan);
   for (const auto& [name, intervals] : c.labelled)
-    for (const auto& l : intervals) key << "label " << name << " " << l.start << " " << l.end << "\n";
-  return key.str();
+    for (const auto& l : intervals) key.add("label", name).add("start", l.start).add("end", l.end);
+  return key;
 }
 
 std::unique_ptr<ml::Autoencoder> resume(const Context& c, std::int32_t g, const std::string& resume_key, Model& m) {

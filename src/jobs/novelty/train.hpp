@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/engine/keys.hpp"
 #include "jobs/novelty/state.hpp"
 
 namespace telemine::jobs::novelty {
@@ -17,7 +18,7 @@ std::string file_name(std::string name);
 /// What every trained model of this job depends on besides its parameters: every setting that
 /// shapes it, the rank count when trained data-parallel, the input partitions and the labels
 /// left out of the reference. A model file with the same key is a finished stage.
-std::string resume_base(const Context& c);
+ResultKey resume_base(const Context& c);
 
 /// The model file of an earlier run of this same job in model-dir, if there is one
 /// (data-parallel: only if every rank found it, so that every rank trains or none does).

@@ -4,6 +4,7 @@
 #include "core/serialize.hpp"
 #include "derived/derived.hpp"
 #include "jobs/checkpoint.hpp"
+#include "jobs/engine/keys.hpp"
 #include "jobs/job.hpp"
 
 namespace telemine::jobs::stats {
@@ -11,13 +12,16 @@ namespace telemine::jobs::stats {
 using kernels::BucketStats;
 
 std::string checkpoint_stage(const Job& job, const Settings& settings, const Plan& plan) {
-  std::string key = format_duration(settings.bucket) + "|" + std::to_string(plan.from) + "|" + std::to_string(plan.to);
+  // Not the rank count, nor the partitions (a checkpoint is named by its partition's checksum):
+  // a stats job resumes on any number of ranks.
+  ResultKey key("stats-partials");
+  key.add("bucket", format_duration(settings.bucket)).add("from", plan.from).add("to", plan.to);
   for (const auto& m : plan.missions) {
-    key += "|" + m.name;
-    for (const auto& p : m.params) key += "," + p.name;
+    key.add("mission", m.name);
+    for (const auto& p : m.params) key.add("param", p.name);
   }
-  for (const auto& d : job.derived()) key += "|" + d.name + "=" + d.expression;
-  return "stats-" + io::bytes_checksum(key).substr(8);
+  for (const auto& d : job.derived()) key.add("derived", d.name).add("expression", d.expression);
+  return key.stage("stats");
 }
 
 namespace {
