@@ -2,9 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "archive_util.hpp"
 #include "core/comm.hpp"
 #include "core/error.hpp"
-#include "io/mission_writer.hpp"
 #include "jobs/engine/registry.hpp"
 #include "jobs/job.hpp"
 #include "test_util.hpp"
@@ -15,23 +15,7 @@ using telemine::test::TempDir;
 
 namespace {
 
-// Mission M: three days (2026-01-01 .. 03) of one parameter, 100 samples a day from midnight.
-void make_archive(TempDir& dir) {
-  Comm comm = Comm::local();
-  io::MissionWriter w = io::MissionWriter::open(dir / "archive", "M", comm);
-  w.declare({"P"});
-  const TimeNs day0 = parse_time("2026-01-01");
-  for (int d = 0; d < 3; ++d) {
-    std::map<std::string, io::Series, std::less<>> data;
-    for (int i = 0; i < 100; ++i) {
-      data["P"].time.push_back(day0 + d * kDay + i * kMinute);
-      data["P"].value.push_back(i);
-    }
-    w.write_slice(day0 + d * kDay, data);
-  }
-  w.commit();
-}
-
+// A stats job over test::make_three_day_archive(dir).
 Job stats_job(TempDir& dir, const std::vector<std::string>& args) {
   std::vector<std::string> all = {"--archive", (dir / "archive").string(), "--mission", "M", "--bucket", "1h",
                                   "--output", (dir / "out").string()};
@@ -52,7 +36,7 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST(Plan, ResolvesAMissingEndToTheDataAndAnnouncesIt) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const Plan plan = make_plan(stats_job(dir, {"--from", "2026-01-02"}), 1);
   EXPECT_EQ(plan.resolved_from, parse_time("2026-01-02"));
   EXPECT_EQ(plan.resolved_to, parse_time("2026-01-04"));
@@ -64,7 +48,7 @@ TEST(Plan, ResolvesAMissingEndToTheDataAndAnnouncesIt) {
 
 TEST(Plan, ARangeWithoutDataIsAnErrorOfStatusOneThatPrintsTheSpan) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const Job job = stats_job(dir, {"--from", "2025-01-01", "--to", "2025-01-02"});
   try {
     make_plan(job, 1);
@@ -85,7 +69,7 @@ TEST(Plan, ARangeWithoutDataIsAnErrorOfStatusOneThatPrintsTheSpan) {
 
 TEST(Plan, HasSamplesInLooksAtSampleTimesNotSlices) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const io::Catalog cat = io::Archive::open(dir / "archive").catalog("M");
   EXPECT_TRUE(has_samples_in(cat, parse_time("2026-01-03T01:39:00Z"), kTimeMax));
   EXPECT_FALSE(has_samples_in(cat, parse_time("2026-01-03T01:39:00.000000001Z"), kTimeMax));
@@ -95,7 +79,7 @@ TEST(Plan, HasSamplesInLooksAtSampleTimesNotSlices) {
 
 TEST(Around, ATimeOrAnEventBecomesTheRange) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const Job at = stats_job(dir, {"--around", "2026-01-02T12:00:00Z", "--window", "2h"});
   EXPECT_EQ(at.common().from, parse_time("2026-01-02T10:00:00Z"));
   EXPECT_EQ(at.common().to, parse_time("2026-01-02T14:00:00.000000001Z"));
@@ -108,7 +92,7 @@ TEST(Around, ATimeOrAnEventBecomesTheRange) {
 
 TEST(KindKeys, GoWithoutPrefixOnTheCommandAndAfterAJobFileOfKnownKind) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   test::write_text(dir / "job.ini", "kind = stats\narchive = " + (dir / "archive").string() + "\nmission = M\noutput = " +
                                         (dir / "out").string() + "\n[stats]\nbucket = 1h\n");
   const Job job = Job::parse(dir / "job.ini", {"--bucket", "15min"});
@@ -119,7 +103,7 @@ TEST(KindKeys, GoWithoutPrefixOnTheCommandAndAfterAJobFileOfKnownKind) {
 
 TEST(KindKeys, NoveltysWindowStaysACountUnlessADurationBesideAround) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const std::vector<std::string> base = {"--archive", (dir / "archive").string(), "--mission", "M", "--output",
                                          (dir / "out").string()};
   auto with = [&](std::vector<std::string> extra) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "archive_util.hpp"
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "jobs/job.hpp"
@@ -15,24 +16,7 @@ using telemine::test::TempDir;
 
 namespace {
 
-// An archive of mission M, three days of one parameter; returns the job file for `extra`.
-std::filesystem::path make_archive(TempDir& dir) {
-  Comm comm = Comm::local();
-  io::MissionWriter w = io::MissionWriter::open(dir / "archive", "M", comm);
-  w.declare({"P"});
-  const TimeNs day0 = parse_time("2026-01-01");
-  for (int d = 0; d < 3; ++d) {
-    std::map<std::string, io::Series, std::less<>> data;
-    for (int i = 0; i < 100; ++i) {
-      data["P"].time.push_back(day0 + d * kDay + i * kMinute);
-      data["P"].value.push_back(i);
-    }
-    w.write_slice(day0 + d * kDay, data);
-  }
-  w.commit();
-  return dir / "archive";
-}
-
+// A stats job over test::make_three_day_archive(dir), with `extra` lines in the job file.
 Job job_with(TempDir& dir, const std::string& extra) {
   test::write_text(dir / "job.ini", "kind = stats\narchive = " + (dir / "archive").string() + "\nmission = M\noutput = " +
                                         (dir / "out").string() + "\n" + extra + "[stats]\nbucket = 1h\n");
@@ -77,7 +61,7 @@ ScanReport scan(const Job& job, Counts& counts, const std::function<bool(const P
 
 TEST(Scan, ReadsEveryPartitionInPlanOrder) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   Counts c;
   const ScanReport r = scan(job_with(dir, ""), c);
   EXPECT_EQ(r.read, 3);
@@ -87,7 +71,7 @@ TEST(Scan, ReadsEveryPartitionInPlanOrder) {
 
 TEST(Scan, AChecksumMismatchFailsTheJobNamingThePartition) {
   TempDir dir;
-  corrupt_second_day(make_archive(dir));
+  corrupt_second_day(test::make_three_day_archive(dir));
   Counts c;
   try {
     scan(job_with(dir, ""), c);
@@ -100,7 +84,7 @@ TEST(Scan, AChecksumMismatchFailsTheJobNamingThePartition) {
 
 TEST(Scan, OnErrorSkipListsTheCorruptPartitionAndDropsIt) {
   TempDir dir;
-  corrupt_second_day(make_archive(dir));
+  corrupt_second_day(test::make_three_day_archive(dir));
   Counts c;
   const ScanReport r = scan(job_with(dir, "on-error = skip\n"), c);
   EXPECT_EQ(r.read, 2);
@@ -112,7 +96,7 @@ TEST(Scan, OnErrorSkipListsTheCorruptPartitionAndDropsIt) {
 
 TEST(Scan, VerifyNoneReadsWithoutChecking) {
   TempDir dir;
-  corrupt_second_day(make_archive(dir));
+  corrupt_second_day(test::make_three_day_archive(dir));
   Counts c;
   const ScanReport r = scan(job_with(dir, "verify = none\non-error = skip\n"), c);
   EXPECT_EQ(r.read + static_cast<std::int64_t>(r.skipped.size()), 3);
@@ -121,7 +105,7 @@ TEST(Scan, VerifyNoneReadsWithoutChecking) {
 
 TEST(Scan, ResumedPartitionsAreNeitherVerifiedNorRead) {
   TempDir dir;
-  corrupt_second_day(make_archive(dir));
+  corrupt_second_day(test::make_three_day_archive(dir));
   Counts c;
   const ScanReport r = scan(job_with(dir, ""), c, [](const PlannedPartition& p) { return p.info.file == "2026/01/M_2026-01-02.h5"; });
   EXPECT_EQ(r.resumed, 1);
@@ -130,7 +114,7 @@ TEST(Scan, ResumedPartitionsAreNeitherVerifiedNorRead) {
 
 TEST(Scan, VerifyChecksumNamesBothChecksums) {
   TempDir dir;
-  make_archive(dir);
+  test::make_three_day_archive(dir);
   const auto file = dir / "archive/M/2026/01/M_2026-01-01.h5";
   EXPECT_NO_THROW(verify_checksum(file, io::file_checksum(file)));
   EXPECT_THROW(verify_checksum(file, "xxh3-64:0000000000000000"), IoError);
