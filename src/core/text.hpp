@@ -11,11 +11,13 @@
 
 namespace telemine {
 
-/// `s` without leading and trailing blanks (space, tab, CR, LF).
-constexpr std::string_view trim(std::string_view s) noexcept {
-  const auto b = s.find_first_not_of(" \t\r\n");
+/// `s` without leading and trailing blanks: by default space, tab, CR and LF; a CSV cell is
+/// trimmed of space and tab only (`kCellBlanks`), so that a CR inside quotes is kept.
+inline constexpr std::string_view kCellBlanks = " \t";
+constexpr std::string_view trim(std::string_view s, std::string_view blanks = " \t\r\n") noexcept {
+  const auto b = s.find_first_not_of(blanks);
   if (b == std::string_view::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+  return s.substr(b, s.find_last_not_of(blanks) - b + 1);
 }
 
 /// The whole of `text` as a number of type T (integer or floating point), or nullopt when it

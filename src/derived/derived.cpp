@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "kernels/timefuncs.hpp"
 
 namespace telemine::derived {
@@ -13,12 +14,6 @@ namespace telemine::derived {
 namespace {
 
 constexpr TimeNs minus(TimeNs t, DurationNs d) noexcept { return t < kTimeMin + d ? kTimeMin : t - d; }
-
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
 
 // How far before its first output a time-aware function looks.
 DurationNs reach(const Reference& r, DurationNs hold) {
@@ -76,7 +71,7 @@ Definition parse_definition(std::string_view text, std::string where) {
   // `A == B` alone is a comparison, not a definition.
   if (eq == std::string_view::npos || (eq + 1 < text.size() && text[eq + 1] == '='))
     throw UsageError(where + ": expected 'NAME = EXPRESSION', got '" + std::string(text) + "'");
-  return Definition{trim(text.substr(0, eq)), trim(text.substr(eq + 1)), std::move(where)};
+  return Definition{std::string(trim(text.substr(0, eq))), std::string(trim(text.substr(eq + 1))), std::move(where)};
 }
 
 Definitions Definitions::make(const std::vector<Definition>& definitions, const io::Catalog& catalog, TimeNs from,

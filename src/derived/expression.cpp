@@ -9,10 +9,14 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace telemine::derived {
 
 namespace {
+
+// What std::isspace skips, as the rest of the parser does.
+constexpr std::string_view kSpace = " \t\r\n\v\f";
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -30,12 +34,6 @@ TimeFunc time_func(std::string_view name) {
   if (name == "mean") return TimeFunc::mean;
   if (name == "held") return TimeFunc::held;
   return TimeFunc::none;
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 // A parameter name at `at`: an identifier or a back-quoted name. Returns its end.
@@ -95,10 +93,10 @@ std::size_t read_time_call(Expression& x, std::string_view text, std::size_t at,
   if (p == arg_end || !(name_start(text[p]) || text[p] == '`'))
     fail_at(p, fname + "() takes a parameter name (define an expression as a derived parameter of its own first)");
   const std::size_t name_end = read_name(text, p, r.param);
-  if (!trim(text.substr(name_end, arg_end - name_end)).empty())
+  if (!trim(text.substr(name_end, arg_end - name_end), kSpace).empty())
     fail_at(name_end, fname + "() takes a parameter name, not an expression (define it as a derived parameter first)");
   if (wants_duration) {
-    const std::string_view d = trim(text.substr(commas[0] + 1, close - commas[0] - 1));
+    const std::string_view d = trim(text.substr(commas[0] + 1, close - commas[0] - 1), kSpace);
     try {
       r.arg = parse_duration(d);
     } catch (const UsageError& e) {
@@ -133,7 +131,7 @@ std::string to_string(const Reference& r) {
 Expression parse(std::string_view text) {
   Expression x;
   x.text = std::string(text);
-  if (trim(text).empty()) throw UsageError("empty expression");
+  if (trim(text, kSpace).empty()) throw UsageError("empty expression");
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];

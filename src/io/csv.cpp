@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/csv_reader.hpp"
 #include "io/csv_writer.hpp"
 
@@ -18,12 +19,6 @@ namespace {
 
 [[noreturn]] void bad(const CsvReader& csv, const std::string& what) { csv.fail(what); }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 // Input text as shown in a message: quoted, control characters escaped, cut after 200 bytes.
 std::string shown(std::string_view text) { return "'" + excerpt(text) + "'"; }
 
@@ -31,7 +26,7 @@ std::string shown(std::string_view text) { return "'" + excerpt(text) + "'"; }
 // (core/time.hpp), so that nothing downstream overflows near the ends of int64.
 // The message for a bad time field, empty when `field` is a good time (stored in `t`).
 std::string time_problem(std::string_view field, TimeNs& t) {
-  const std::string_view s = trim(field);
+  const std::string_view s = trim(field, kCellBlanks);
   TimeParse status = TimeParse::malformed;
   if (!s.empty() && s.find('-', 1) == std::string_view::npos) {  // ns: a date has '-' after the year
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), t);
@@ -53,7 +48,7 @@ void parse_time_field(const CsvReader& csv, std::string_view field, TimeNs& t) {
 
 // Returns false for text that is not a number; `nan` in any case is an invalid sample.
 bool parse_value(std::string_view s, double& v, bool& infinite) {
-  s = trim(s);
+  s = trim(s, kCellBlanks);
   infinite = false;
   if (s.size() == 3 && (s[0] | 0x20) == 'n' && (s[1] | 0x20) == 'a' && (s[2] | 0x20) == 'n') {
     v = std::numeric_limits<double>::quiet_NaN();
@@ -132,7 +127,7 @@ std::string check_long_fields(std::string_view time, std::string_view& param, st
                               double& v) {
   std::string what = time_problem(time, t);
   if (what.empty()) {
-    param = trim(param);
+    param = trim(param, kCellBlanks);
     what = name_problem(param);
   }
   if (what.empty()) what = value_problem(value, v);
@@ -140,14 +135,16 @@ std::string check_long_fields(std::string_view time, std::string_view& param, st
 }
 
 bool is_long_header(std::string_view time, std::string_view param, std::string_view value) {
-  return iequals(trim(time), "time") && iequals(trim(param), "param") && iequals(trim(value), "value");
+  return iequals(trim(time, kCellBlanks), "time") && iequals(trim(param, kCellBlanks), "param") &&
+         iequals(trim(value, kCellBlanks), "value");
 }
 
 IngestBatch read_csv_long(const fs::path& file) {
   CsvReader csv = CsvReader::open(file);
   std::vector<std::string_view> f;
   if (!csv.next(f)) csv.fail_at(1, "empty file (expected the header time,param,value)");
-  if (f.size() != 3 || !iequals(trim(f[0]), "time") || !iequals(trim(f[1]), "param") || !iequals(trim(f[2]), "value"))
+  if (f.size() != 3 || !iequals(trim(f[0], kCellBlanks), "time") || !iequals(trim(f[1], kCellBlanks), "param") ||
+      !iequals(trim(f[2], kCellBlanks), "value"))
     bad(csv, "expected the header time,param,value, got " + shown(joined(f)));
 
   IngestBatch batch;
@@ -157,7 +154,7 @@ IngestBatch read_csv_long(const fs::path& file) {
     if (f.size() != 3) bad(csv, "expected 3 fields (time,param,value), got " + std::to_string(f.size()));
     TimeNs t;
     parse_time_field(csv, f[0], t);
-    const std::string_view name = trim(f[1]);
+    const std::string_view name = trim(f[1], kCellBlanks);
     const double v = value_of(csv, f[2]);
     if (last == nullptr || name != last_name) {
       check_name(csv, name);
@@ -180,12 +177,12 @@ IngestBatch read_csv_wide(const fs::path& file) {
   CsvReader csv = CsvReader::open(file);
   std::vector<std::string_view> f;
   if (!csv.next(f)) csv.fail_at(1, "empty file (expected a header time,<param>,...)");
-  if (f.size() < 2 || !iequals(trim(f[0]), "time"))
+  if (f.size() < 2 || !iequals(trim(f[0], kCellBlanks), "time"))
     bad(csv, "expected a header time,<param>,<param>,..., got " + shown(joined(f)));
   IngestBatch batch;
   std::vector<Series*> columns;
   for (std::size_t i = 1; i < f.size(); ++i) {
-    const std::string name(trim(f[i]));
+    const std::string name(trim(f[i], kCellBlanks));
     check_name(csv, name);
     auto [it, fresh] = batch.samples.emplace(name, Series{});
     if (!fresh) bad(csv, "parameter " + shown(name) + " appears twice in the header");
@@ -198,7 +195,7 @@ IngestBatch read_csv_wide(const fs::path& file) {
     TimeNs t;
     parse_time_field(csv, f[0], t);
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      if (trim(f[i + 1]).empty()) continue;  // no sample of this parameter at this time
+      if (trim(f[i + 1], kCellBlanks).empty()) continue;  // no sample of this parameter at this time
       const double v = value_of(csv, f[i + 1]);
       columns[i]->time.push_back(t);
       columns[i]->value.push_back(v);

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/csv_reader.hpp"
 #include "io/npy.hpp"
 
@@ -61,12 +62,6 @@ void check_label_channels(const fs::path& csv, const std::vector<TelemanomLabel>
 
 namespace {
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? "" : std::string(s.substr(b, e - b + 1));
-}
-
 // "[[5300, 5747], [6000, 6100]]" -> {5300, 5747, 6000, 6100}
 std::vector<std::int64_t> parse_numbers(std::string_view text, const CsvReader& csv) {
   std::vector<std::int64_t> out;
@@ -95,13 +90,13 @@ std::vector<std::string> parse_words(std::string_view text) {
   for (char c : text) {
     if (c == '[' || c == ']' || c == '\'' || c == '"') continue;
     if (c == ',') {
-      out.push_back(trim(word));
+      out.emplace_back(trim(word, kCellBlanks));
       word.clear();
     } else {
       word += c;
     }
   }
-  if (!trim(word).empty()) out.push_back(trim(word));
+  if (!trim(word, kCellBlanks).empty()) out.emplace_back(trim(word, kCellBlanks));
   return out;
 }
 
@@ -113,7 +108,7 @@ std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& file) {
   if (!csv.next(header)) csv.fail_at(1, "empty file");
   auto column = [&](std::string_view name) {
     for (std::size_t i = 0; i < header.size(); ++i)
-      if (trim(header[i]) == name) return i;
+      if (trim(header[i], kCellBlanks) == name) return i;
     csv.fail("no column '" + std::string(name) + "'");
   };
   const auto c_chan = column("chan_id"), c_seq = column("anomaly_sequences"), c_cls = column("class"),
@@ -131,11 +126,11 @@ std::vector<TelemanomLabel> read_telemanom_labels(const fs::path& file) {
     if (classes.size() != bounds.size() / 2)
       csv.fail(std::to_string(bounds.size() / 2) + " sequences but " + std::to_string(classes.size()) + " classes");
     std::int64_t rows = 0;
-    const std::string num = trim(f[c_num]);
+    const std::string num(trim(f[c_num], kCellBlanks));
     if (auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), rows);
         ec != std::errc() || p != num.data() + num.size() || rows < 0)
       csv.fail("bad num_values '" + excerpt(f[c_num]) + "'");
-    const std::string chan = trim(f[c_chan]);
+    const std::string chan(trim(f[c_chan], kCellBlanks));
     for (std::size_t i = 0; i < bounds.size(); i += 2) {
       if (bounds[i] > bounds[i + 1] || bounds[i + 1] >= rows)
         csv.fail("sequence [" + std::to_string(bounds[i]) + ", " + std::to_string(bounds[i + 1]) +

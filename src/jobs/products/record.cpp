@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/archive.hpp"
 #include "jobs/products/provenance.hpp"
 
@@ -17,11 +18,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string trim(std::string s) {
-  const auto b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
 
 bool is_common_key(const std::string& key) {
   static const std::set<std::string> common = {"kind", "archive", "mission", "missions", "params", "from",
@@ -34,15 +30,16 @@ void ini_keys(const std::string& text, std::vector<std::pair<std::string, std::s
   std::istringstream in(text);
   std::string line, section;
   while (std::getline(in, line)) {
-    line = trim(line.substr(0, line.find_first_of("#;")));
+    line = std::string(trim(line.substr(0, line.find_first_of("#;"))));
     if (line.empty()) continue;
     if (line.front() == '[' && line.back() == ']') {
-      section = trim(line.substr(1, line.size() - 2));
+      section = std::string(trim(line.substr(1, line.size() - 2)));
       continue;
     }
     const auto eq = line.find('=');
     if (eq == std::string::npos) continue;
-    out.emplace_back((section.empty() ? "" : section + ".") + trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+    out.emplace_back((section.empty() ? "" : section + ".") + std::string(trim(line.substr(0, eq))),
+                     std::string(trim(line.substr(eq + 1))));
   }
 }
 
