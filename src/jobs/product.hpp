@@ -35,7 +35,6 @@ std::vector<SkippedPartition> get_skipped(ByteReader& r);
 /// Collective: every rank's skipped partitions, in rank order, on rank 0 (empty elsewhere).
 std::vector<SkippedPartition> gather_skipped(const Comm& comm, const std::vector<SkippedPartition>& mine);
 
-
 class Product {
  public:
   /// Collective: rank 0 creates the output folder (an error reaches every rank).

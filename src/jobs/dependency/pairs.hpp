@@ -20,8 +20,9 @@ class Comm;
 namespace telemine::jobs::dependency {
 
 // Days hold the partitions; ranks own contiguous runs of days (all missions), balanced by
-// sample count as every kind balances (balance_by_weight), and the grid points inside them: rank r owns points [begin[r], begin[r+1]) of
-// the `points` points of the grid starting at `grid0`. A day is never split between ranks.
+// sample count as every kind balances (balance_by_weight), and the grid points inside them:
+// rank r owns points [begin[r], begin[r+1]) of the `points` points of the grid starting at
+// `grid0`. A day is never split between ranks.
 std::vector<std::int64_t> slice_grid(const Plan& plan, TimeNs grid0, DurationNs grid, std::int64_t points, int ranks);
 
 // A pair {a, b, -1}, or a Steiner triple {x, y, z} that stands for its pairs (x, y), (x, z),
