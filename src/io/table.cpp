@@ -2,7 +2,12 @@
 
 #include <mpi.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -64,7 +69,39 @@ void write_dictionary(hid_t parent, const std::string& name, const std::vector<s
   agree_written(comm, H5Dwrite(ds, type, msel, fsel, dxpl, buf.data()), file, name);
 }
 
+// Reserves `bytes` in the file's folder and frees them: a full disk is found here, where every rank
+// can agree on it, rather than by one rank in the middle of a collective write, whose error path
+// in parallel HDF5 cannot be left by one rank alone. Another process filling the disk between
+// this and the write is not covered. Only the errors that mean "no room" count; a filesystem that
+// cannot reserve at all is left to the write.
+std::string reserve_space(const fs::path& file, std::uintmax_t bytes) {
+  const fs::path reserve = file.string() + ".reserve";
+  const int fd = ::open(reserve.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return errno == ENOSPC || errno == EDQUOT ? file.string() + ": " + std::strerror(errno) : "";
+  const int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+  ::close(fd);
+  ::unlink(reserve.c_str());
+  if (rc != ENOSPC && rc != EDQUOT && rc != EFBIG) return "";
+  return file.string() + ": " + std::strerror(rc) + " (the table needs up to " + std::to_string(bytes / 1024 + 1) +
+         " KiB)";
+}
+
 }  // namespace
+
+std::uintmax_t table_size_bound(const TableLayout& layout, std::size_t column_count,
+                                const std::map<std::string, std::vector<std::string>>& dictionaries,
+                                const std::map<std::string, std::string>& attributes) {
+  // Measured: a table of 11 columns takes under 24 KiB besides its data; the allowance is ample.
+  std::uintmax_t bytes = 64 * 1024 + 8 * static_cast<std::uintmax_t>(layout.total_rows) * column_count;
+  bytes += 4096 * (column_count + dictionaries.size());
+  for (const auto& [name, values] : dictionaries) {
+    std::size_t width = 1;
+    for (const auto& v : values) width = std::max(width, v.size());
+    bytes += width * values.size() + name.size();
+  }
+  for (const auto& [k, v] : attributes) bytes += 512 + k.size() + v.size();
+  return bytes;
+}
 
 CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const std::string& group,
                                   const TableLayout& layout, const std::vector<TableColumn>& columns,
@@ -76,6 +113,11 @@ CollectiveWriteReport write_table(const fs::path& file, const Comm& comm, const 
   report.collective = true;
   std::int64_t mine = 0;
   for (const auto& [off, count] : layout.runs) mine += count;
+  comm.run_phase([&] {
+    if (!comm.is_root()) return;
+    const std::string full = reserve_space(file, table_size_bound(layout, columns.size(), dictionaries, attributes));
+    if (!full.empty()) throw IoError(full);
+  });
 
   // Every HDF5 call below is made by every rank in the same order (parallel HDF5 requires it for
   // anything that changes metadata); a failure is agreed on at the end.

@@ -37,7 +37,15 @@ struct CollectiveWriteReport {
   bool collective = false;  ///< every transfer was collective (H5Pget_mpio_actual_io_mode)
 };
 
-/// Collective over comm. Creates `file` (replacing it), writes `attributes` on the root group,
+/// An upper bound of the bytes write_table's file takes: the columns' data, the dictionaries'
+/// strings, and an allowance for HDF5's metadata (superblock, groups, headers, attributes).
+std::uintmax_t table_size_bound(const TableLayout& layout, std::size_t column_count,
+                                const std::map<std::string, std::vector<std::string>>& dictionaries,
+                                const std::map<std::string, std::string>& attributes);
+
+/// Collective over comm. Before any HDF5 call, rank 0 reserves table_size_bound() bytes beside
+/// `file` and frees them again, so that a disk too full for the table fails cleanly on every
+/// rank at once instead of in the middle of a collective write. Creates `file` (replacing it), writes `attributes` on the root group,
 /// `dictionaries` as fixed-length string datasets (rank 0's values), and the columns into group
 /// `group`. Throws IoError naming the file.
 CollectiveWriteReport write_table(const std::filesystem::path& file, const Comm& comm, const std::string& group,
