@@ -55,6 +55,31 @@ std::vector<std::pair<std::size_t, double>> top_contributors(std::span<const dou
   return out;
 }
 
+std::vector<std::pair<std::size_t, int>> contributor_percents(std::span<const double> weight, std::size_t most,
+                                                             double min_share) {
+  const auto top = top_contributors(weight, most, min_share);
+  std::vector<std::pair<std::size_t, double>> parts = top;
+  double listed = 0;
+  for (const auto& [q, share] : top) listed += share;
+  if (listed == 0) return {{top.front().first, 100}};
+  if (listed < 1) parts.emplace_back(weight.size(), 1 - listed);
+  // Hamilton's method: floors first, then one hundredth each to the largest remainders.
+  std::vector<std::pair<std::size_t, int>> out;
+  int given = 0;
+  for (const auto& [q, share] : parts) {
+    out.emplace_back(q, static_cast<int>(std::floor(share * 100)));
+    given += out.back().second;
+  }
+  std::vector<std::size_t> order(parts.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return parts[a].second * 100 - out[a].second > parts[b].second * 100 - out[b].second;
+  });
+  for (std::size_t k = 0; given < 100; ++k, ++given) out[order[k % order.size()]].second += 1;
+  if (out.back().first == weight.size() && out.back().second == 0) out.pop_back();
+  return out;
+}
+
 EventScore& EventScore::operator+=(const EventScore& o) {
   labels += o.labels;
   found += o.found;

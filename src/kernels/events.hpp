@@ -48,6 +48,12 @@ std::vector<Detection> merge_novel_rows(std::span<const NovelRow> rows, std::spa
 std::vector<std::pair<std::size_t, double>> top_contributors(std::span<const double> weight, std::size_t most = 3,
                                                              double min_share = 0.05);
 
+/// top_contributors' shares in hundredths that add up to 100 (largest remainders), the rest of
+/// the model's parameters as one last entry with index `weight.size()` when it rounds above 0.
+/// No error at all: the first parameter, 100.
+std::vector<std::pair<std::size_t, int>> contributor_percents(std::span<const double> weight, std::size_t most = 3,
+                                                             double min_share = 0.05);
+
 struct EventScore {
   std::int64_t labels = 0;            ///< labelled intervals
   std::int64_t found = 0;             ///< labelled intervals that a detection overlaps

@@ -20,6 +20,8 @@ std::vector<double> normalisation_sums(std::span<const float> x, std::span<const
   return sums;
 }
 
+double resolution(double level) { return std::ldexp(std::abs(level), -20); }
+
 bool fit_normalisation(std::span<const double> sums, int inputs, int shared, std::vector<double>& mean,
                        std::vector<double>& sd) {
   const double count = sums[static_cast<std::size_t>(2 * inputs)];
@@ -37,7 +39,8 @@ bool fit_normalisation(std::span<const double> sums, int inputs, int shared, std
     if (c < 1) continue;
     const double m = s / c, var = std::max(0.0, sq / c - m * m);
     mean[static_cast<std::size_t>(j)] = m;
-    sd[static_cast<std::size_t>(j)] = var > 1e-24 ? std::sqrt(var) : 1.0;
+    const double spread = std::sqrt(var);
+    sd[static_cast<std::size_t>(j)] = spread > resolution(m) && var > 1e-24 ? spread : 1.0;
   }
   return true;
 }
@@ -83,6 +86,19 @@ ParameterErrors parameter_errors(std::span<const float> x, std::span<const float
   return e;
 }
 
+std::vector<double> error_floor(std::span<const double> mean, std::span<const double> sd, std::size_t params) {
+  const std::size_t inputs = mean.size(), per_param = params == 0 ? 0 : inputs / params;
+  std::vector<double> floor(params, 0.0);
+  for (std::size_t q = 0; q < params; ++q) {
+    for (std::size_t j = q * per_param; j < (q + 1) * per_param; ++j) {
+      const double r = std::max(1e-3, resolution(mean[j]) / sd[j]);
+      floor[q] += r * r;
+    }
+    floor[q] /= static_cast<double>(std::max<std::size_t>(1, per_param));
+  }
+  return floor;
+}
+
 std::vector<double> error_sums(std::span<const double> mse, std::span<const char> reference, std::size_t params) {
   const std::size_t np = params;
   std::vector<double> sums(3 * np, 0.0);
@@ -125,7 +141,7 @@ void row_scores(std::span<const double> mse, std::size_t params, std::span<const
   for (std::size_t i = 0; i < n; ++i) {
     double top = -INFINITY;
     for (std::size_t q = 0; q < np; ++q) {
-      score_q[i * np + q] = (mse[i * np + q] - mean[q]) / sd[q] / threshold[q];
+      score_q[i * np + q] = std::clamp((mse[i * np + q] - mean[q]) / sd[q] / threshold[q], 0.0, kScoreCap);
       top = std::max(top, score_q[i * np + q]);
     }
     score[i] = top;

@@ -19,10 +19,15 @@ namespace telemine::kernels {
 /// row count (2 x inputs + 1 values, to be added over ranks).
 std::vector<double> normalisation_sums(std::span<const float> x, std::span<const char> reference, int inputs);
 
+/// The smallest change a value of magnitude |level| can show once telemetry has passed through
+/// single precision (2^-20 of it: float32 keeps 24 bits, and a few are lost on the way).
+/// Differences below it are rounding, not behaviour.
+double resolution(double level);
+
 /// Per input mean and standard deviation (population) from `sums` (normalisation_sums, added
 /// over ranks). Inputs in consecutive runs of `shared` pool their sums (a window's steps of one
-/// parameter share its mean and spread; features have `shared` 1). A spread of nothing gives
-/// sd 1. Returns false, leaving the outputs alone, when no row was counted.
+/// parameter share its mean and spread; features have `shared` 1). A spread not above the
+/// mean's resolution (a constant channel, or one that only rounds) gives sd 1. Returns false, leaving the outputs alone, when no row was counted.
 bool fit_normalisation(std::span<const double> sums, int inputs, int shared, std::vector<double>& mean,
                        std::vector<double>& sd);
 
@@ -47,6 +52,11 @@ ParameterErrors parameter_errors(std::span<const float> x, std::span<const float
 /// the row count (3 x params values, to be added over ranks).
 std::vector<double> error_sums(std::span<const double> mse, std::span<const char> reference, std::size_t params);
 
+/// Per parameter, the smallest squared error that can mean anything: each input's resolution in
+/// normalised units (resolution(mean) / sd), at least 1e-3 of the reference spread, squared
+/// and averaged over the parameter's inputs (mean, sd from fit_normalisation).
+std::vector<double> error_floor(std::span<const double> mean, std::span<const double> sd, std::size_t params);
+
 /// Per parameter mean and standard deviation (sample) of its reference errors from `sums`
 /// (error_sums, added over ranks). Without spread, the sd is |mean| (at least 1e-12), so that
 /// a standardised error stays finite; without rows, mean 0 and sd 1.
@@ -56,9 +66,13 @@ void fit_error_stats(std::span<const double> sums, std::size_t params, std::vect
 std::vector<double> standardised_errors(std::span<const double> mse, std::span<const char> reference, std::size_t params,
                                         std::size_t q, double mean, double sd);
 
+/// Scores are capped here: a score of kScoreCap says "at least that many thresholds".
+inline constexpr double kScoreCap = 1000;
+
 /// Scores: each parameter's standardised error as a multiple of its own threshold (`score_q`,
 /// rows x params), and per row the largest (`score`; above 1 is novel), so that one parameter's
-/// anomaly is not diluted by the others of its model.
+/// anomaly is not diluted by the others of its model. Both are clamped to [0, kScoreCap]: an
+/// error below the reference mean is 0, not a negative multiple.
 void row_scores(std::span<const double> mse, std::size_t params, std::span<const double> mean, std::span<const double> sd,
                 std::span<const double> threshold, std::vector<double>& score_q, std::vector<double>& score);
 

@@ -8,6 +8,8 @@
 # (x86-64-v2): -march=native lets the compiler fuse multiply-adds, which changes last bits.
 # evaluate.txt and evaluation.csv recorded again for issue 19: a figure that is undefined
 # (recall without a label) is '-' in the table and nan in the CSV, no longer 1.000.
+# novelty's recorded again for issue 17: scores clamped to [0, 1000], thresholds floored at the
+# parameters' resolution, contributors that add up to 1 with "(others)".
 # After an intended change of outputs, record them again (on each CPU kind, for novelty) with
 #   TELEMINE=build/telemine TELEMINE_SOURCE_DIR=. bash tests/e2e/engine_reference.sh --record
 source "$(dirname "$0")/lib.sh"

@@ -73,3 +73,22 @@ TEST(NovelRows, ContributorsAreTheLargestSharesAndTiesKeepTheParameterOrder) {
   ASSERT_EQ(none.size(), 1u);
   EXPECT_EQ(none[0], (std::pair<std::size_t, double>{0, 0.0}));
 }
+
+TEST(NovelRows, ContributorPercentsAddUpToAHundredWithTheRestAsOthers) {
+  // 6, 2, 1 of 10.1 listed (59.4%, 19.8%, 9.9%), the rest 10.9%: largest remainders round.
+  const auto c = contributor_percents(std::vector<double>{1, 6, 1, 2, 0.1});
+  ASSERT_EQ(c.size(), 4u);
+  EXPECT_EQ(c[0], (std::pair<std::size_t, int>{1, 59}));
+  EXPECT_EQ(c[1], (std::pair<std::size_t, int>{3, 20}));
+  EXPECT_EQ(c[2], (std::pair<std::size_t, int>{0, 10}));
+  EXPECT_EQ(c[3], (std::pair<std::size_t, int>{5, 11}));  // index weight.size(): the others
+  int total = 0;
+  for (const auto& [q, pc] : c) total += pc;
+  EXPECT_EQ(total, 100);
+  // Thirds: 33 + 33 + 34, no "others" entry.
+  const auto thirds = contributor_percents(std::vector<double>{1, 1, 1});
+  ASSERT_EQ(thirds.size(), 3u);
+  EXPECT_EQ(thirds[0].second + thirds[1].second + thirds[2].second, 100);
+  // No error at all: the first parameter takes it all.
+  EXPECT_EQ(contributor_percents(std::vector<double>{0, 0}), (std::vector<std::pair<std::size_t, int>>{{0, 100}}));
+}

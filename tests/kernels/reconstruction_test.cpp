@@ -67,3 +67,27 @@ TEST(ErrorStats, StandardisedOnTheReferenceRowsAndScoredAgainstEachThreshold) {
   fit_error_stats(std::vector<double>(6, 0.0), 2, m0, s0);
   EXPECT_EQ(s0, (std::vector<double>{1, 1}));
 }
+
+TEST(Resolution, ASpreadThatOnlyRoundsIsNoSpreadAndTheErrorFloorFollowsIt) {
+  EXPECT_DOUBLE_EQ(resolution(-1024.0), 1024.0 / 1048576.0);
+  EXPECT_EQ(resolution(0.0), 0.0);
+  // A channel at 1e6 whose values differ by float rounding only (spread 0.1 < 1e6 * 2^-20).
+  const std::vector<float> x = {1e6f, 1e6f + 0.125f, 1e6f - 0.125f};
+  std::vector<double> mean, sd;
+  ASSERT_TRUE(fit_normalisation(normalisation_sums(x, std::vector<char>{1, 1, 1}, 1), 1, 1, mean, sd));
+  EXPECT_EQ(sd, (std::vector<double>{1}));
+  // Floors: the resolution in units of the spread, at least 1e-3 of it, squared and averaged.
+  const std::vector<double> m = {1e6, 1e6, 0, 0}, s = {1, 1, 2, 2};
+  const auto f = error_floor(m, s, 2);
+  ASSERT_EQ(f.size(), 2u);
+  EXPECT_DOUBLE_EQ(f[0], std::pow(1e6 / 1048576.0, 2));
+  EXPECT_DOUBLE_EQ(f[1], 1e-6);
+}
+
+TEST(ErrorStats, ScoresAreClampedToZeroAndTheCap) {
+  // An error below the reference mean is 0; an absurd one is kScoreCap, not 1e16.
+  const std::vector<double> mse = {0.5, 1e20};
+  std::vector<double> score_q, score;
+  row_scores(mse, 1, std::vector<double>{1}, std::vector<double>{1e-12}, std::vector<double>{1e-6}, score_q, score);
+  EXPECT_EQ(score, (std::vector<double>{0, kScoreCap}));
+}

@@ -98,15 +98,16 @@ void unpack(const Context& c, const std::vector<std::string>& gathered, std::vec
 }
 
 // A merged interval, reported for the parameter with the largest share of its error, with the
-// model's main contributors `A:0.71;B:0.20`.
+// model's main contributors and the rest, adding up to 1: `A:0.71;B:0.20;(others):0.09`.
 DetectionRow row_of(const Context& c, const kernels::Detection& d) {
   const auto& ps = c.groups[d.model].params;
-  const auto top = kernels::top_contributors(d.weight);
+  const auto top = kernels::contributor_percents(d.weight);
   std::string contributors;
   for (std::size_t q = 0; q < top.size(); ++q) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, ":%.2f", top[q].second);
-    contributors += (q ? ";" : "") + c.params[ps[top[q].first]].display + buf;
+    std::snprintf(buf, sizeof buf, ":%d.%02d", top[q].second / 100, top[q].second % 100);
+    const std::string name = top[q].first == ps.size() ? "(others)" : c.params[ps[top[q].first]].display;
+    contributors += (q ? ";" : "") + name + buf;
   }
   const Param& p = c.params[ps[top.front().first]];
   return {c.plan.missions[static_cast<std::size_t>(p.mission)].name, p.name, d.start, d.end, d.score, contributors};

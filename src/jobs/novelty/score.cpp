@@ -20,6 +20,10 @@ void fit_thresholds(const Context& c, std::int32_t g, const std::vector<char>& r
   std::vector<double> sums = k::error_sums(e.mse, reference, np);
   if (dp) dp->allreduce(std::span<double>(sums), ReduceOp::sum);
   k::fit_error_stats(sums, np, m.ref_mean_q, m.ref_sd_q);
+  // No threshold below an error at the parameter's resolution: a nearly constant channel's
+  // reference errors are all but zero, and a threshold fitted to them would make any rounding
+  // a score of 1e16.
+  const std::vector<double> floor = k::error_floor(m.mean, m.sd, np);
   m.threshold_q.assign(np, INFINITY);
   for (std::size_t q = 0; q < np; ++q) {
     std::vector<double> ref = k::standardised_errors(e.mse, reference, np, q, m.ref_mean_q[q], m.ref_sd_q[q]);
@@ -35,7 +39,8 @@ void fit_thresholds(const Context& c, std::int32_t g, const std::vector<char>& r
     }
     if (q == 0) m.reference_rows = static_cast<std::int64_t>(ref.size());
     if (ref.empty()) throw JobError("novelty: model '" + c.groups[g].name + "' has no reference row in [train-from, train-to)");
-    m.threshold_q[q] = std::max(k::reference_threshold(c.set.method, c.set.method_value, ref, np), 1e-6);
+    m.threshold_q[q] = std::max({k::reference_threshold(c.set.method, c.set.method_value, ref, np),
+                                 floor[q] / m.ref_sd_q[q], 1e-6});
   }
 }
 
