@@ -44,12 +44,18 @@ void agree_written(const Comm& comm, herr_t status, const fs::path& file, const 
   throw AnotherRankFailed{};
 }
 
+// A dictionary's fixed string length: its longest value (at least 1, as HDF5 requires).
+std::size_t dictionary_width(const std::vector<std::string>& values) {
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  return width;
+}
+
 // Dictionaries: fixed-length strings, since parallel HDF5 cannot write variable-length data.
 void write_dictionary(hid_t parent, const std::string& name, const std::vector<std::string>& values, const Comm& comm,
                       const fs::path& file, hid_t dxpl) {
   const bool writer = comm.is_root();
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size());
+  const std::size_t width = dictionary_width(values);
   h5::Hid type(H5Tcopy(H5T_C_S1));
   H5Tset_size(type, width);
   H5Tset_strpad(type, H5T_STR_NULLPAD);
@@ -73,12 +79,13 @@ void write_dictionary(hid_t parent, const std::string& name, const std::vector<s
 // can agree on it, rather than by one rank in the middle of a collective write, whose error path
 // in parallel HDF5 cannot be left by one rank alone. Another process filling the disk between
 // this and the write is not covered. Only the errors that mean "no room" count; a filesystem that
-// cannot reserve at all is left to the write.
+// cannot reserve at all is left to the write. fallocate(2), not posix_fallocate: where the
+// filesystem has no fallocate, glibc's fallback writes a byte in every block, as much I/O again.
 std::string reserve_space(const fs::path& file, std::uintmax_t bytes) {
   const fs::path reserve = file.string() + ".reserve";
   const int fd = ::open(reserve.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return errno == ENOSPC || errno == EDQUOT ? file.string() + ": " + std::strerror(errno) : "";
-  const int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(bytes));
+  const int rc = ::fallocate(fd, 0, 0, static_cast<off_t>(bytes)) == 0 ? 0 : errno;
   ::close(fd);
   ::unlink(reserve.c_str());
   if (rc != ENOSPC && rc != EDQUOT && rc != EFBIG) return "";
@@ -94,11 +101,7 @@ std::uintmax_t table_size_bound(const TableLayout& layout, std::size_t column_co
   // Measured: a table of 11 columns takes under 24 KiB besides its data; the allowance is ample.
   std::uintmax_t bytes = 64 * 1024 + 8 * static_cast<std::uintmax_t>(layout.total_rows) * column_count;
   bytes += 4096 * (column_count + dictionaries.size());
-  for (const auto& [name, values] : dictionaries) {
-    std::size_t width = 1;
-    for (const auto& v : values) width = std::max(width, v.size());
-    bytes += width * values.size() + name.size();
-  }
+  for (const auto& [name, values] : dictionaries) bytes += dictionary_width(values) * values.size() + name.size();
   for (const auto& [k, v] : attributes) bytes += 512 + k.size() + v.size();
   return bytes;
 }

@@ -45,9 +45,9 @@ std::uintmax_t table_size_bound(const TableLayout& layout, std::size_t column_co
 
 /// Collective over comm. Before any HDF5 call, rank 0 reserves table_size_bound() bytes beside
 /// `file` and frees them again, so that a disk too full for the table fails cleanly on every
-/// rank at once instead of in the middle of a collective write. Creates `file` (replacing it), writes `attributes` on the root group,
-/// `dictionaries` as fixed-length string datasets (rank 0's values), and the columns into group
-/// `group`. Throws IoError naming the file.
+/// rank at once instead of in the middle of a collective write. Creates `file` (replacing it),
+/// writes `attributes` on the root group, `dictionaries` as fixed-length string datasets (rank
+/// 0's values), and the columns into group `group`. Throws IoError naming the file.
 CollectiveWriteReport write_table(const std::filesystem::path& file, const Comm& comm, const std::string& group,
                                   const TableLayout& layout, const std::vector<TableColumn>& columns,
                                   const std::map<std::string, std::vector<std::string>>& dictionaries,

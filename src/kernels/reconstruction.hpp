@@ -27,7 +27,8 @@ double resolution(double level);
 /// Per input mean and standard deviation (population) from `sums` (normalisation_sums, added
 /// over ranks). Inputs in consecutive runs of `shared` pool their sums (a window's steps of one
 /// parameter share its mean and spread; features have `shared` 1). A spread not above the
-/// mean's resolution (a constant channel, or one that only rounds) gives sd 1. Returns false, leaving the outputs alone, when no row was counted.
+/// mean's resolution (a constant channel, or one that only rounds) gives sd 1. Returns false,
+/// leaving the outputs alone, when no row was counted.
 bool fit_normalisation(std::span<const double> sums, int inputs, int shared, std::vector<double>& mean,
                        std::vector<double>& sd);
 
