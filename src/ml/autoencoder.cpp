@@ -10,11 +10,10 @@
 #include "ml/net.hpp"
 
 namespace telemine::ml {
-namespace {
 
 // The Torch module: beside the executable (a relocated build), else where the build put it;
 // TELEMINE_TORCH_MODULE overrides both.
-detail::Backend& backend() {
+detail::Backend& detail::backend() {
   static detail::Backend* instance = nullptr;
   static std::once_flag once;
   std::call_once(once, [] {
@@ -43,6 +42,8 @@ detail::Backend& backend() {
   return *instance;
 }
 
+namespace {
+using detail::backend;
 }  // namespace
 
 struct Autoencoder::Impl {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ml/autoencoder.hpp"
+#include "ml/forecaster.hpp"
 
 namespace telemine::ml::detail {
 
@@ -37,6 +38,18 @@ class Net {
                     const std::map<std::string, std::string>& texts) const = 0;
 };
 
+/// One forecaster (see Forecaster for what each call does).
+class ForecastNet {
+ public:
+  virtual ~ForecastNet() = default;
+  virtual const ForecastShape& shape() const noexcept = 0;
+  virtual TrainReport train(std::span<const float> series, std::span<const std::int64_t> runs, const ForecastOptions& options) = 0;
+  virtual void errors(std::span<const float> series, std::span<const std::int64_t> runs, std::span<float> out) const = 0;
+  virtual std::vector<float> flat_weights() const = 0;
+  virtual void save(const std::filesystem::path& file, const std::map<std::string, std::vector<double>>& numbers,
+                    const std::map<std::string, std::string>& texts) const = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -44,7 +57,15 @@ class Backend {
   virtual std::unique_ptr<Net> load(const std::filesystem::path& file, std::map<std::string, std::vector<double>>& numbers,
                                     std::map<std::string, std::string>& texts) = 0;
   virtual void set_threads(int threads) = 0;
+  virtual std::unique_ptr<ForecastNet> create_forecaster(const ForecastShape& shape, std::uint64_t seed) = 0;
+  virtual std::unique_ptr<ForecastNet> load_forecaster(const std::filesystem::path& file,
+                                                       std::map<std::string, std::vector<double>>& numbers,
+                                                       std::map<std::string, std::string>& texts) = 0;
+  virtual std::map<std::string, std::string> saved_texts(const std::filesystem::path& file) = 0;
 };
+
+/// The module, opened on first use (autoencoder.cpp).
+Backend& backend();
 
 }  // namespace telemine::ml::detail
 

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "ml/torch_archive.hpp"
 
 namespace telemine::ml {
 namespace {
@@ -31,20 +32,6 @@ torch::nn::Sequential build(int inputs, const std::vector<int>& hidden) {
     if (i + 2 < sizes.size()) net->push_back(torch::nn::Tanh());
   }
   return net;
-}
-
-std::string join(const std::vector<std::string>& keys) {
-  std::string out;
-  for (const auto& k : keys) out += k + "\n";
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) out.push_back(line);
-  return out;
 }
 
 // The network and its layer sizes (what rebuilds it from a file).
@@ -215,30 +202,13 @@ std::vector<float> TorchNet::flat_weights() const {
 }
 
 void TorchNet::save(const std::filesystem::path& file, const std::map<std::string, std::vector<double>>& numbers,
-                       const std::map<std::string, std::string>& texts) const {
-  const std::filesystem::path tmp = file.string() + ".partial";
-  try {
-    torch::serialize::OutputArchive ar;
-    net_->save(ar);
-    ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(inputs_)));
-    ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(hidden_.begin(), hidden_.end())));
-    std::vector<std::string> number_keys, text_keys;
-    for (const auto& [k, v] : numbers) {
-      ar.write("n." + k, torch::tensor(v, torch::kFloat64));
-      number_keys.push_back(k);
-    }
-    for (const auto& [k, v] : texts) {
-      ar.write("t." + k, c10::IValue(v));
-      text_keys.push_back(k);
-    }
-    ar.write("telemine.numbers", c10::IValue(join(number_keys)));
-    ar.write("telemine.texts", c10::IValue(join(text_keys)));
-    ar.save_to(tmp.string());
-  } catch (const c10::Error& e) {
-    std::filesystem::remove(tmp);
-    throw IoError(file.string() + ": cannot save the model: " + e.what_without_backtrace());
-  }
-  std::filesystem::rename(tmp, file);
+                    const std::map<std::string, std::string>& texts) const {
+  torch::serialize::OutputArchive ar;
+  net_->save(ar);
+  ar.write("telemine.inputs", torch::tensor(static_cast<std::int64_t>(inputs_)));
+  ar.write("telemine.hidden", torch::tensor(std::vector<std::int64_t>(hidden_.begin(), hidden_.end())));
+  detail::write_extras(ar, numbers, texts);
+  detail::save_atomically(ar, file);
 }
 
 std::unique_ptr<detail::Net> load_net(const std::filesystem::path& file, std::map<std::string, std::vector<double>>& numbers,
@@ -246,31 +216,14 @@ std::unique_ptr<detail::Net> load_net(const std::filesystem::path& file, std::ma
   try {
     torch::serialize::InputArchive ar;
     ar.load_from(file.string());
-    // A fresh tensor for every read: read() into a defined tensor keeps that tensor's type.
-    auto read = [&](const std::string& key) {
-      torch::Tensor t;
-      ar.read(key, t);
-      return t;
-    };
-    const int inputs = static_cast<int>(read("telemine.inputs").item<std::int64_t>());
-    const torch::Tensor sizes = read("telemine.hidden");
+    const int inputs = static_cast<int>(detail::read_tensor(ar, "telemine.inputs").item<std::int64_t>());
+    const torch::Tensor sizes = detail::read_tensor(ar, "telemine.hidden");
     std::vector<int> hidden;
     for (std::int64_t i = 0; i < sizes.numel(); ++i) hidden.push_back(static_cast<int>(sizes[i].item<std::int64_t>()));
     auto net = std::make_unique<TorchNet>(inputs, std::move(hidden));
     net->net()->load(ar);
     net->net()->eval();
-    c10::IValue v;
-    ar.read("telemine.numbers", v);
-    for (const auto& k : split_lines(v.toStringRef())) {
-      const torch::Tensor c = read("n." + k).to(torch::kFloat64).contiguous();
-      numbers[k].assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-    }
-    ar.read("telemine.texts", v);
-    for (const auto& k : split_lines(v.toStringRef())) {
-      c10::IValue s;
-      ar.read("t." + k, s);
-      texts[k] = s.toStringRef();
-    }
+    detail::read_extras(ar, numbers, texts);
     return net;
   } catch (const c10::Error& e) {
     throw IoError(file.string() + ": not a telemine model (" + e.what_without_backtrace() + ")");
@@ -293,6 +246,79 @@ std::unique_ptr<detail::Net> create_net(int inputs, const std::vector<int>& hidd
   return std::make_unique<TorchNet>(inputs, hidden);
 }
 
+
+}  // namespace
+
+namespace detail {
+
+namespace {
+std::string join(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += k + "\n";
+  return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(line);
+  return out;
+}
+}  // namespace
+
+void write_extras(torch::serialize::OutputArchive& ar, const std::map<std::string, std::vector<double>>& numbers,
+                  const std::map<std::string, std::string>& texts) {
+  std::vector<std::string> number_keys, text_keys;
+  for (const auto& [k, v] : numbers) {
+    ar.write("n." + k, torch::tensor(v, torch::kFloat64));
+    number_keys.push_back(k);
+  }
+  for (const auto& [k, v] : texts) {
+    ar.write("t." + k, c10::IValue(v));
+    text_keys.push_back(k);
+  }
+  ar.write("telemine.numbers", c10::IValue(join(number_keys)));
+  ar.write("telemine.texts", c10::IValue(join(text_keys)));
+}
+
+void read_extras(torch::serialize::InputArchive& ar, std::map<std::string, std::vector<double>>& numbers,
+                 std::map<std::string, std::string>& texts) {
+  c10::IValue v;
+  ar.read("telemine.numbers", v);
+  for (const auto& k : split_lines(v.toStringRef())) {
+    const torch::Tensor c = read_tensor(ar, "n." + k).to(torch::kFloat64).contiguous();
+    numbers[k].assign(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  }
+  ar.read("telemine.texts", v);
+  for (const auto& k : split_lines(v.toStringRef())) {
+    c10::IValue s;
+    ar.read("t." + k, s);
+    texts[k] = s.toStringRef();
+  }
+}
+
+torch::Tensor read_tensor(torch::serialize::InputArchive& ar, const std::string& key) {
+  torch::Tensor t;
+  ar.read(key, t);
+  return t;
+}
+
+void save_atomically(torch::serialize::OutputArchive& ar, const std::filesystem::path& file) {
+  const std::filesystem::path tmp = file.string() + ".partial";
+  try {
+    ar.save_to(tmp.string());
+  } catch (const c10::Error& e) {
+    std::filesystem::remove(tmp);
+    throw IoError(file.string() + ": cannot save the model: " + e.what_without_backtrace());
+  }
+  std::filesystem::rename(tmp, file);
+}
+
+}  // namespace detail
+
+namespace {
+
 class TorchBackend final : public detail::Backend {
  public:
   std::unique_ptr<detail::Net> create(int inputs, const std::vector<int>& hidden, std::uint64_t seed) override {
@@ -303,12 +329,42 @@ class TorchBackend final : public detail::Backend {
     return load_net(file, numbers, texts);
   }
   void set_threads(int threads) override { set_torch_threads(threads); }
+  std::unique_ptr<detail::ForecastNet> create_forecaster(const ForecastShape& shape, std::uint64_t seed) override {
+    return detail::create_lstm(shape, seed);
+  }
+  std::unique_ptr<detail::ForecastNet> load_forecaster(const std::filesystem::path& file,
+                                                       std::map<std::string, std::vector<double>>& numbers,
+                                                       std::map<std::string, std::string>& texts) override {
+    try {
+      torch::serialize::InputArchive ar;
+      ar.load_from(file.string());
+      auto net = detail::load_lstm(ar);
+      detail::read_extras(ar, numbers, texts);
+      return net;
+    } catch (const c10::Error& e) {
+      throw IoError(file.string() + ": not a telemine forecaster (" + e.what_without_backtrace() + ")");
+    }
+  }
+  // Texts only: which kind of model a file holds, and what it was trained with.
+  std::map<std::string, std::string> saved_texts(const std::filesystem::path& file) override {
+    std::map<std::string, std::vector<double>> numbers;
+    std::map<std::string, std::string> texts;
+    try {
+      torch::serialize::InputArchive ar;
+      ar.load_from(file.string());
+      detail::read_extras(ar, numbers, texts);
+    } catch (const c10::Error& e) {
+      throw IoError(file.string() + ": not a telemine model (" + e.what_without_backtrace() + ")");
+    }
+    return texts;
+  }
 };
 
 }  // namespace
 }  // namespace telemine::ml
 
-extern "C" __attribute__((visibility("default"))) telemine::ml::detail::Backend* telemine_ml_backend() {
+extern
+ "C" __attribute__((visibility("default"))) telemine::ml::detail::Backend* telemine_ml_backend() {
   static telemine::ml::TorchBackend backend;
   return &backend;
 }
