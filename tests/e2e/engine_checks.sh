@@ -38,7 +38,7 @@ expect_fail 2 "key 'dependency.max-lag': is not shorter than the range" tm run "
 job novelty '[novelty]' 'period = 1ns'
 expect_fail 2 "bad.ini:6: key 'novelty.period'" tm run "$WORK/bad.ini"
 job novelty '[novelty]' 'model = windows'
-expect_fail 2 "bad.ini:6: key 'novelty.model': 'windows' is not features, window or an existing folder" tm run "$WORK/bad.ini"
+expect_fail 2 "bad.ini:6: key 'novelty.model': 'windows' is not features, window, forecast or an existing folder" tm run "$WORK/bad.ini"
 job novelty '[novelty]' 'hidden = 100000'
 expect_fail 2 "bad.ini:6: key 'novelty.hidden'" tm run "$WORK/bad.ini"
 job stats 'verify = sometimes' '[stats]' 'bucket = 1h'

@@ -96,7 +96,7 @@ expect_fail 2 "key 'novelty.group': 'NOPE\*...' matches no parameter" tm "${base
 expect_fail 2 "key 'novelty.train-to': must be after train-from" tm "${base[@]}" --train-from 2026-01-05 --train-to 2026-01-02
 # A folder that does not exist is a bad job file (not taken for a path silently); one without
 # the group's model fails the job.
-expect_fail 2 "key 'novelty.model': '$WORK/nowhere' is not features, window or an existing folder" mp 2 "${base[@]}" --model "$WORK/nowhere"
+expect_fail 2 "key 'novelty.model': '$WORK/nowhere' is not features, window, forecast or an existing folder" mp 2 "${base[@]}" --model "$WORK/nowhere"
 mkdir -p "$WORK/empty-models"
 expect_fail 1 "no model for group" mp 2 "${base[@]}" --model "$WORK/empty-models"
 [ ! -e "$WORK/bad/detections.csv" ] || fail "a failed job published outputs"

@@ -69,6 +69,14 @@ std::vector<Group> make_groups(const Settings& set, const std::vector<Param>& pa
       break;
     }
     case GroupBy::lists: groups = groups_of_lists(set, params, job); break;
+    case GroupBy::channel: {
+      // `A-1` with `A-1.cmd1`, `A-1.cmd2`, ...: the name up to its first dot.
+      std::map<std::pair<int, std::string>, std::vector<std::int32_t>> by;
+      for (std::int32_t p = 0; p < n_params; ++p) by[{params[p].mission, params[p].name.substr(0, params[p].name.find('.'))}].push_back(p);
+      for (const auto& [key, ps] : by)
+        groups.push_back({plan.missions.size() > 1 ? plan.missions[static_cast<std::size_t>(key.first)].name + "/" + key.second : key.second, ps});
+      break;
+    }
   }
   return groups;
 }
@@ -88,7 +96,7 @@ Labels read_labels(const Job& job, const Plan& plan, const std::vector<Param>& p
 void day_block(const Settings& set, io::ParamKind kind, const io::Series& series, TimeNs day_start, std::vector<double>& block,
                std::vector<k::BucketStats>& buckets) {
   std::fill(block.begin(), block.end(), NAN);
-  if (set.kind == ModelKind::window) {
+  if (on_grid(set.kind)) {
     if (kind == io::ParamKind::state) k::resample_last(series.time, series.value, day_start, set.grid, block, NAN);
     else k::resample_mean(series.time, series.value, day_start, set.grid, block);
     return;
@@ -108,7 +116,7 @@ void day_block(const Settings& set, io::ParamKind kind, const io::Series& series
 // A window holds a parameter's last value over gaps (one sampled less often than the grid),
 // from the first present one, and needs at least half its steps present; features need all four.
 bool append_inputs(ModelKind kind, std::span<const double> values, std::vector<float>& x) {
-  if (kind == ModelKind::window) {
+  if (on_grid(kind)) {
     std::size_t present = 0;
     double held = NAN;
     for (double v : values) {
@@ -171,7 +179,7 @@ Received receive(const Comm& comm, const std::vector<std::string>& send) {
 
 Received read_blocks(const Context& c, Product& product) {
   const int ranks = c.comm.size(), me = c.comm.rank();
-  const std::int64_t block_len = c.set.kind == ModelKind::window ? c.per_day : c.per_day * kFeatures;
+  const std::int64_t block_len = on_grid(c.set.kind) ? c.per_day : c.per_day * kFeatures;
   std::vector<std::vector<std::int32_t>> groups_of(c.params.size());
   for (std::int32_t g = 0; g < static_cast<std::int32_t>(c.groups.size()); ++g)
     for (auto p : c.groups[g].params) groups_of[p].push_back(g);
@@ -227,7 +235,7 @@ Received read_blocks(const Context& c, Product& product) {
 Rows make_rows(const Context& c, const std::vector<std::int32_t>& ps, const Blocks& blocks, const std::set<std::int64_t>& days) {
   Rows r;
   const Settings& set = c.set;
-  const bool window = set.kind == ModelKind::window;
+  const bool window = on_grid(set.kind);
   const std::int64_t width = window ? set.window : 1, step = window ? set.stride : 1;
   const DurationNs unit = window ? set.grid : set.period;
   const std::int64_t n = window ? width : kFeatures;  // values a parameter gives a row

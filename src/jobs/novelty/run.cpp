@@ -4,6 +4,7 @@
 #include "jobs/novelty/run.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -13,6 +14,7 @@
 #include "io/archive.hpp"
 #include "io/fs.hpp"
 #include "jobs/job.hpp"
+#include "jobs/novelty/detector.hpp"
 #include "jobs/novelty/features.hpp"
 #include "jobs/novelty/outputs.hpp"
 #include "jobs/novelty/score.hpp"
@@ -27,8 +29,9 @@ namespace novelty {
 Context::Context(const Job& job_, const Comm& comm_, Settings settings, Plan plan_)
     : job(job_), comm(comm_), set(std::move(settings)), plan(std::move(plan_)), index(plan), params(params_of(index)) {
   comm.run_phase([&] { groups = make_groups(set, params, plan, job); });
-  data_parallel = groups.size() == 1 && comm.size() > 1;
-  per_day = set.kind == ModelKind::window ? kDay / set.grid : kDay / set.period;
+  // A forecast reads runs of consecutive steps: its one model trains on one rank.
+  data_parallel = groups.size() == 1 && comm.size() > 1 && set.kind != ModelKind::forecast;
+  per_day = on_grid(set.kind) ? kDay / set.grid : kDay / set.period;
 }
 
 int Context::owner(std::int32_t g, std::int64_t day) const {
@@ -37,7 +40,7 @@ int Context::owner(std::int32_t g, std::int64_t day) const {
 }
 
 int Context::inputs_of(std::int32_t g) const {
-  return static_cast<int>(groups[g].params.size()) * (set.kind == ModelKind::window ? set.window : kFeatures);
+  return static_cast<int>(groups[g].params.size()) * (on_grid(set.kind) ? set.window : kFeatures);
 }
 
 std::string Context::names_of(std::int32_t g) const {
@@ -73,6 +76,26 @@ Overlap Context::overlap() const {
 namespace {
 
 using namespace novelty;
+
+// Only the rows a model gives an error are its rows: a forecaster has none for the first
+// `history` steps of a run (they are never scored, as in telemanom).
+void keep_scored_rows(Rows& r, std::vector<float>& err, std::vector<char>& reference, std::size_t inputs) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (inputs > 0 && std::isnan(err[i * inputs])) continue;
+    r.start[kept] = r.start[i];
+    r.end[kept] = r.end[i];
+    reference[kept] = reference[i];
+    std::copy_n(r.x.begin() + static_cast<std::ptrdiff_t>(i * inputs), inputs, r.x.begin() + static_cast<std::ptrdiff_t>(kept * inputs));
+    std::copy_n(err.begin() + static_cast<std::ptrdiff_t>(i * inputs), inputs, err.begin() + static_cast<std::ptrdiff_t>(kept * inputs));
+    ++kept;
+  }
+  r.start.resize(kept);
+  r.end.resize(kept);
+  reference.resize(kept);
+  r.x.resize(kept * inputs);
+  err.resize(kept * inputs);
+}
 
 // Warnings on stderr (rank 0): detections inside the reference period are on the models' own
 // training data, and evaluate's figures there flatter them.
@@ -155,10 +178,10 @@ class NoveltyRun {
     Rows& r = res_.rows[g];
     Model& m = res_.models[g];
     const std::size_t np = c_.groups[g].params.size();
-    const std::vector<char> reference = reference_mask(c_, r, c_.groups[g]);
+    std::vector<char> reference = reference_mask(c_, r, c_.groups[g]);
     const bool loading = !c_.set.load.empty();
     const std::string resume_key = loading ? std::string() : ResultKey(base).add("inputs", c_.names_of(g)).checksum();
-    std::unique_ptr<ml::Autoencoder> ae = loading ? load(c_, g, m) : resume(c_, g, resume_key, m);
+    std::unique_ptr<Detector> ae = loading ? load(c_, g, m) : resume(c_, g, resume_key, m);
     const bool trained_here = !loading && !m.resumed;
     if (trained_here && !fit_normalisation(c_, g, r, reference, m)) {
       // Nothing to learn from (no complete row in the reference period): listed, not scored.
@@ -168,9 +191,9 @@ class NoveltyRun {
       return;
     }
     kernels::normalise(r.x, m.mean, m.sd);
-    if (!ae) ae = train(c_, g, r, reference, m);
-    std::vector<float> err(r.x.size());
-    ae->errors(r.x, err);
+    if (!ae) ae = train_detector(c_, g, r, reference, m);
+    std::vector<float> err = ae->errors(c_, r);
+    keep_scored_rows(r, err, reference, static_cast<std::size_t>(c_.inputs_of(g)));
     const std::vector<char> is_novel = score_rows(c_, g, r, err, reference, trained_here, m);
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (!is_novel[i]) continue;

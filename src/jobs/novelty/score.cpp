@@ -104,7 +104,7 @@ Series scored_series(const Context& c, const Rows& r, const Model& m, const k::P
 // errors of a series of at least 2,500 (250 of one of at least 1,800) never flagged;
 // ndt-window and ndt-smoothing replace the history and the smoothing.
 std::vector<char> telemanom_flags(const Settings& set, const Series& s, std::size_t np, double unit) {
-  const DurationNs step = set.kind == ModelKind::window ? set.grid : set.period;
+  const DurationNs step = on_grid(set.kind) ? set.grid : set.period;
   auto rows_of = [&](double d) { return static_cast<std::size_t>(std::max(1.0, std::round(d / unit))); };
   const double history = set.ndt_window > 0 ? static_cast<double>(set.ndt_window) : 2100.0 * static_cast<double>(step);
   const double smoothing = set.ndt_smoothing > 0 ? static_cast<double>(set.ndt_smoothing) : 105.0 * static_cast<double>(step);
@@ -117,7 +117,10 @@ std::vector<char> telemanom_flags(const Settings& set, const Series& s, std::siz
   o.prune = set.method_value;
   std::vector<char> flags(s.times.size(), 0);
   for (std::size_t q = 0; q < np; ++q) {
-    const auto err = k::ewma(s.column(2 * q), smoothing / unit);
+    const auto raw = s.column(2 * q);
+    // An input the model reads but does not score (a forecaster's command flags) has no error.
+    if (std::all_of(raw.begin(), raw.end(), [](double e) { return e == 0; })) continue;
+    const auto err = k::ewma(raw, smoothing / unit);
     const auto val = s.column(2 * q + 1);
     if (val.empty()) continue;
     // telemanom's absolute floor, 0.05 on values scaled to [-1, 1], scaled to this parameter's
@@ -140,7 +143,7 @@ std::vector<char> dynamic_flags(const Context& c, const Rows& r, const Model& m,
   const Settings& set = c.set;
   const Series s = scored_series(c, r, m, e, np);
   // Lengths in rows: durations divided by the time between rows.
-  const double unit = static_cast<double>(set.kind == ModelKind::window ? set.grid * set.stride : set.period);
+  const double unit = static_cast<double>(on_grid(set.kind) ? set.grid * set.stride : set.period);
   std::vector<char> flags;
   if (set.method == ThresholdMethod::telemanom) {
     flags = telemanom_flags(set, s, np, unit);
@@ -167,7 +170,7 @@ std::vector<char> score_rows(const Context& c, std::int32_t g, const Rows& r, co
   // telemanom also needs each parameter's error in its own units and its value: the window's
   // middle step, a sample of the values themselves as telemanom's guards see them (a window's
   // mean would narrow their spread), or the period's mean.
-  const std::size_t mid = c.set.kind == ModelKind::window ? static_cast<std::size_t>(inputs / static_cast<int>(np) / 2) : 0;
+  const std::size_t mid = on_grid(c.set.kind) ? static_cast<std::size_t>(inputs / static_cast<int>(np) / 2) : 0;
   k::ParameterErrors e =
       k::parameter_errors(r.x, err, inputs, np, m.mean, m.sd, c.set.method == ThresholdMethod::telemanom, mid);
   m.share = std::move(e.share);

@@ -8,6 +8,7 @@
 #include "core/time.hpp"
 #include "kernels/thresholds.hpp"
 #include "ml/autoencoder.hpp"
+#include "ml/forecaster.hpp"
 
 namespace telemine::jobs {
 class Job;
@@ -15,9 +16,14 @@ class Job;
 
 namespace telemine::jobs::novelty {
 
-enum class ModelKind { features, window };
-/// One model per parameter, per subsystem, one of every parameter, or per explicit list.
-enum class GroupBy { parameter, subsystem, all, lists };
+/// features: mean, sd, min, max per period (autoencoder); window: raw grid windows (autoencoder);
+/// forecast: the grid series, forecast by an LSTM (one row a grid step).
+enum class ModelKind { features, window, forecast };
+/// Window and forecast read the resampled grid; features read periods.
+constexpr bool on_grid(ModelKind k) { return k != ModelKind::features; }
+/// One model per parameter, per subsystem, one of every parameter, per explicit list, or per
+/// channel (a name and its `NAME.*` parameters: telemanom's telemetry and command flags).
+enum class GroupBy { parameter, subsystem, all, lists, channel };
 using kernels::ThresholdMethod;
 constexpr int kFeatures = 4;  // mean, standard deviation, min, max
 
@@ -33,6 +39,8 @@ struct Settings {
   TimeNs train_from = kTimeMin, train_to = kTimeMax;
   std::vector<int> hidden;  ///< empty: from the inputs
   ml::TrainOptions train;
+  ml::ForecastShape forecast;      ///< forecast: history, horizon, chunk, layers, dropout
+  ml::ForecastOptions forecasting; ///< forecast: epochs, batch, validation, patience
   ThresholdMethod method = ThresholdMethod::pot;
   double method_value = 1e-3;
   DurationNs ndt_window = 0, ndt_smoothing = 0;  ///< ndt: 0 = one window, no smoothing

@@ -41,6 +41,14 @@ ResultKey resume_base(const Context& c) {
   for (int h : s.hidden) key.add("hidden", h);
   key.add("epochs", s.train.epochs).add("batch", s.train.batch).add("seed", s.train.seed);
   key.add("learning-rate", s.train.learning_rate);
+  if (s.kind == ModelKind::forecast) {
+    const auto& f = s.forecast;
+    const auto& o = s.forecasting;
+    key.add("history", f.history).add("horizon", f.horizon).add("chunk", f.chunk).add("dropout", f.dropout);
+    for (int h : f.hidden) key.add("lstm", h);
+    key.add("forecast-epochs", o.epochs).add("forecast-batch", o.batch).add("forecast-learning-rate", o.learning_rate);
+    key.add("validation", o.validation).add("patience", o.patience).add("min-delta", o.min_delta);
+  }
   // The thresholds are saved with the model, so what sets them is part of its key.
   key.add("threshold", name_of(s.method)).add("threshold-value", s.method_value);
   key.add("ndt-window", s.ndt_window).add("ndt-smoothing", s.ndt_smoothing);
@@ -51,17 +59,17 @@ ResultKey resume_base(const Context& c) {
   return key;
 }
 
-std::unique_ptr<ml::Autoencoder> resume(const Context& c, std::int32_t g, const std::string& resume_key, Model& m) {
-  std::unique_ptr<ml::Autoencoder> ae;
+std::unique_ptr<Detector> resume(const Context& c, std::int32_t g, const std::string& resume_key, Model& m) {
+  std::unique_ptr<Detector> ae;
   const fs::path file = c.set.model_dir / file_name(c.groups[g].name);
   std::error_code ec;
   if (fs::exists(file, ec)) {
     try {
       std::map<std::string, std::vector<double>> numbers;
       std::map<std::string, std::string> texts;
-      auto loaded = ml::Autoencoder::load(file, numbers, texts);
-      if (texts["resume_key"] == resume_key && loaded.inputs() == c.inputs_of(g)) {
-        ae = std::make_unique<ml::Autoencoder>(std::move(loaded));
+      auto loaded = load_detector(file, numbers, texts);
+      if (texts["resume_key"] == resume_key && loaded->inputs() == c.inputs_of(g)) {
+        ae = std::move(loaded);
         m.take_numbers(numbers);
         if (numbers["run"].size() == 2) {
           m.reference_rows = static_cast<std::int64_t>(numbers["run"][0]);
@@ -94,14 +102,15 @@ struct Saved {
 
 Saved saved_of(const fs::path& file, std::map<std::string, std::string>& texts) {
   Saved s;
-  s.kind = texts["model"] == "window" ? ModelKind::window : ModelKind::features;
+  const std::string& model = texts["model"];
+  s.kind = model == "window" ? ModelKind::window : model == "forecast" ? ModelKind::forecast : ModelKind::features;
   const auto window = parse_number<int>(texts["window"]);
   try {
     s.unit = parse_duration(texts["unit"]);
   } catch (const std::exception&) {
     s.unit = 0;
   }
-  if (s.unit <= 0 || !window || (texts["model"] != "window" && texts["model"] != "features"))
+  if (s.unit <= 0 || !window || (model != "window" && model != "features" && model != "forecast"))
     throw IoError(file.string() + ": not a novelty model file (no model kind, period or window recorded)");
   s.window = *window;
   s.threshold = texts["threshold_method"];
@@ -131,10 +140,10 @@ void check_saved(const Job& job, const Settings& set, const fs::path& file, cons
   if (saved.kind != set.kind)
     job.fail("novelty.model", "the saved model " + file.string() + " is a " + name_of(saved.kind) + " model; the other models of " +
                                   set.load.string() + " are " + name_of(set.kind) + " models");
-  const bool window = set.kind == ModelKind::window;
-  const DurationNs unit = window ? set.grid : set.period;
+  const bool window = set.kind == ModelKind::window, grid = on_grid(set.kind);
+  const DurationNs unit = grid ? set.grid : set.period;
   if (saved.unit != unit)
-    refuse(job, file, window ? "novelty.grid" : "novelty.period", format_duration(saved.unit), format_duration(unit));
+    refuse(job, file, grid ? "novelty.grid" : "novelty.period", format_duration(saved.unit), format_duration(unit));
   if (window && saved.window != set.window)
     refuse(job, file, "novelty.window", std::to_string(saved.window), std::to_string(set.window));
 }
@@ -152,14 +161,13 @@ Settings with_saved_model(const Job& job, Settings set) {
   if (set.load.empty()) return set;
   const fs::path file = first_model(set.load);
   if (file.empty()) return set;  // each group's model is then missing: load() says so
-  std::map<std::string, std::vector<double>> numbers;
-  std::map<std::string, std::string> texts;
-  (void)ml::Autoencoder::load(file, numbers, texts);
+  std::map<std::string, std::string> texts = ml::saved_texts(file);
   const Saved saved = saved_of(file, texts);
   set.kind = saved.kind;
-  const bool window = set.kind == ModelKind::window;
-  const std::string unit_key = window ? "novelty.grid" : "novelty.period";
-  if (!job.has(unit_key)) (window ? set.grid : set.period) = saved.unit;
+  const bool window = set.kind == ModelKind::window, grid = on_grid(set.kind);
+  const std::string unit_key = grid ? "novelty.grid" : "novelty.period";
+  if (!job.has(unit_key)) (grid ? set.grid : set.period) = saved.unit;
+  if (set.kind == ModelKind::forecast) set.window = set.stride = 1;
   if (window && !job.has("novelty.window")) set.window = saved.window;
   if (window && !job.has("novelty.stride")) set.stride = set.window;
   check_saved(job, set, file, saved);
@@ -176,12 +184,12 @@ Settings with_saved_model(const Job& job, Settings set) {
   return set;
 }
 
-std::unique_ptr<ml::Autoencoder> load(const Context& c, std::int32_t g, Model& m) {
+std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m) {
   std::map<std::string, std::vector<double>> numbers;
   std::map<std::string, std::string> texts;
   const fs::path file = c.set.load / file_name(c.groups[g].name);
   if (!fs::exists(file)) throw IoError(file.string() + ": no model for group '" + c.groups[g].name + "'");
-  auto ae = std::make_unique<ml::Autoencoder>(ml::Autoencoder::load(file, numbers, texts));
+  auto ae = load_detector(file, numbers, texts);
   check_saved(c.job, c.set, file, saved_of(file, texts));
   if (texts["params"] != c.names_of(g))
     c.job.fail("params", "the saved model " + file.string() + " was trained on other parameters: " +
@@ -193,12 +201,12 @@ std::unique_ptr<ml::Autoencoder> load(const Context& c, std::int32_t g, Model& m
   return ae;
 }
 
-void save(const Context& c, std::int32_t g, const ml::Autoencoder& ae, const std::string& resume_key, Model& m) {
+void save(const Context& c, std::int32_t g, const Detector& model, const std::string& resume_key, Model& m) {
   const Settings& s = c.set;
   io::make_directories(s.model_dir);
   const fs::path file = s.model_dir / file_name(c.groups[g].name);
   const Overlap reference = c.overlap();
-  ae.save(file,
+  model.save(file,
           {{"norm_mean", m.mean}, {"norm_sd", m.sd}, {"ref_mean", m.ref_mean_q}, {"ref_sd", m.ref_sd_q},
            {"threshold", m.threshold_q},
            {"run", {static_cast<double>(m.reference_rows), m.report.final_loss}}},
@@ -206,7 +214,7 @@ void save(const Context& c, std::int32_t g, const ml::Autoencoder& ae, const std
            {"params", c.names_of(g)},
            {"group", c.groups[g].name},
            {"model", name_of(s.kind)},
-           {"unit", format_duration(s.kind == ModelKind::window ? s.grid : s.period)},
+           {"unit", format_duration(on_grid(s.kind) ? s.grid : s.period)},
            {"window", std::to_string(s.window)},
            {"threshold_method", std::string(name_of(s.method)) + ":" + std::to_string(s.method_value)},
            // The reference period it learned, clipped to the data, for the overlap warning
@@ -222,25 +230,7 @@ bool fit_normalisation(const Context& c, std::int32_t g, const Rows& r, const st
   std::vector<double> sums = kernels::normalisation_sums(r.x, reference, inputs);
   if (const Comm* dp = c.dp()) dp->allreduce(std::span<double>(sums), ReduceOp::sum);
   // Window inputs of one parameter share its mean and spread; features each have their own.
-  return kernels::fit_normalisation(sums, inputs, c.set.kind == ModelKind::window ? per_param : 1, m.mean, m.sd);
-}
-
-std::unique_ptr<ml::Autoencoder> train(const Context& c, std::int32_t g, const Rows& r, const std::vector<char>& reference,
-                                       Model& m) {
-  const int inputs = c.inputs_of(g);
-  std::vector<int> hidden = c.set.hidden;
-  // Default: a wide first layer and a code of about a third of the inputs (always fewer than
-  // the inputs, so that the model cannot learn the identity).
-  if (hidden.empty()) hidden = {std::clamp(2 * inputs, 8, 256), std::min(inputs - 1, std::clamp((inputs + 1) / 3, 2, 32))};
-  if (hidden.back() < 1) hidden.back() = 1;
-  auto ae = std::make_unique<ml::Autoencoder>(inputs, hidden, c.set.train.seed);
-  std::vector<float> ref_x;
-  for (std::size_t i = 0; i < r.size(); ++i)
-    if (reference[i])
-      ref_x.insert(ref_x.end(), r.x.begin() + static_cast<std::ptrdiff_t>(i * inputs),
-                   r.x.begin() + static_cast<std::ptrdiff_t>((i + 1) * inputs));
-  m.report = ae->train(ref_x, c.set.train, c.dp());
-  return ae;
+  return kernels::fit_normalisation(sums, inputs, on_grid(c.set.kind) ? per_param : 1, m.mean, m.sd);
 }
 
 }  // namespace telemine::jobs::novelty

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "jobs/engine/keys.hpp"
+#include "jobs/novelty/detector.hpp"
 #include "jobs/novelty/state.hpp"
 
 namespace telemine::jobs::novelty {
@@ -22,7 +23,7 @@ ResultKey resume_base(const Context& c);
 
 /// The model file of an earlier run of this same job in model-dir, if there is one
 /// (data-parallel: only if every rank found it, so that every rank trains or none does).
-std::unique_ptr<ml::Autoencoder> resume(const Context& c, std::int32_t g, const std::string& resume_key, Model& m);
+std::unique_ptr<Detector> resume(const Context& c, std::int32_t g, const std::string& resume_key, Model& m);
 
 /// With `model = FOLDER`: the settings that shape a model (model kind, period, grid, window)
 /// taken from the folder's model files. A setting the job gives that differs from what the
@@ -31,17 +32,13 @@ Settings with_saved_model(const Job& job, Settings set);
 
 /// Group g's trained model from `model = FOLDER`; its parameters must be the group's
 /// (JobError naming `params` otherwise), and its kind, period, grid and window the job's.
-std::unique_ptr<ml::Autoencoder> load(const Context& c, std::int32_t g, Model& m);
+std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m);
 
 /// One loadable file per model: weights, normalisation, reference scores, threshold.
-void save(const Context& c, std::int32_t g, const ml::Autoencoder& ae, const std::string& resume_key, Model& m);
+void save(const Context& c, std::int32_t g, const Detector& model, const std::string& resume_key, Model& m);
 
 /// Normalisation on the reference rows: per input (features), per parameter (window).
 /// Returns false if there is no reference row. Data-parallel, over every rank's rows.
 bool fit_normalisation(const Context& c, std::int32_t g, const Rows& r, const std::vector<char>& reference, Model& m);
-
-/// A new model of group g trained on the reference rows of `r` (already normalised).
-std::unique_ptr<ml::Autoencoder> train(const Context& c, std::int32_t g, const Rows& r, const std::vector<char>& reference,
-                                       Model& m);
 
 }  // namespace telemine::jobs::novelty

@@ -54,7 +54,7 @@ TEST(NoveltySettings, GroupsAndThresholdMethodsAreEnums) {
 TEST(NoveltySettings, BadValuesNameTheKey) {
   for (const char* bad : {"pot:7", "pot", "sigma:0", "quantile:1", "ndt:-0.1", "Pot:0.1", "spot:0.1", "telemanom:x"})
     EXPECT_NE(error_of({"--threshold", bad}).find("key 'novelty.threshold'"), std::string::npos) << bad;
-  EXPECT_NE(error_of({"--model", "windows"}).find("key 'novelty.model': 'windows' is not features, window or an existing folder"),
+  EXPECT_NE(error_of({"--model", "windows"}).find("key 'novelty.model': 'windows' is not features, window, forecast or an existing folder"),
             std::string::npos);
   EXPECT_NE(error_of({"--group", " ; "}).find("key 'novelty.group'"), std::string::npos);
   EXPECT_NE(error_of({"--period", "7min"}).find("key 'novelty.period': must divide one day"), std::string::npos);
