@@ -140,6 +140,19 @@ printf 'two independent single-rank trainings at once:       %7d samples/s = %.2
 printf 'telemine, 2 ranks data-parallel, 256 rows per rank, against that ceiling: %.2fx\n' "$(r np2-512 2x1)"
 echo "(medians of 5 rounds; every round: $(for f in np1 py np2 np2-512 np1-1024 np2-1024 2x1; do printf '%s %s; ' "$f" "$(paste -sd' ' "$D/train-$f.txt")"; done))"
 
+echo
+echo "== novelty: the LSTM forecaster's training throughput (bench/lstm_bench.cpp) vs PyTorch in Python (bench/peers/lstm_torch.py)"
+echo "   2 LSTM layers of 80, 25 inputs, 250 steps of history, chunks of 50, 8 chunks a step, Adam, one thread; 5 rounds"
+rm -f "$D"/lstm-*.txt
+for _ in 1 2 3 4 5; do
+  OPENBLAS_NUM_THREADS=1 "$B/bench/lstm_bench" | sps >> "$D/lstm-tm.txt"
+  /usr/bin/python3 bench/peers/lstm_torch.py | sps >> "$D/lstm-py.txt"
+done
+printf 'telemine: %d forecasts/s; PyTorch (Python, autograd nn.LSTM): %d forecasts/s -> telemine is %.2fx (median of the rounds'"'"' ratios)\n' \
+  "$(median < "$D/lstm-tm.txt")" "$(median < "$D/lstm-py.txt")" \
+  "$(paste "$D/lstm-tm.txt" "$D/lstm-py.txt" | awk '{ print $1 / $2 }' | median)"
+echo "(every round: telemine $(paste -sd' ' "$D/lstm-tm.txt"); PyTorch $(paste -sd' ' "$D/lstm-py.txt"))"
+
 SMAP=../shared/data/smap.tar.xz
 if [ -f "$SMAP" ]; then
   echo
@@ -151,6 +164,11 @@ if [ -f "$SMAP" ]; then
   t=$(wall "${MPI[@]}" -np 2 "$B/telemine" run jobfiles/novelty-telemanom.ini --archive "$D/smap" --output "$D/smap-out" --quiet)
   printf 'train and score, whole job: %.1f s\n' "$t"
   "$B/telemine" evaluate --archive "$D/smap" --mission SMAP --detections "$D/smap-out/detections.csv" --from 2001-01-01 | awk 'NR == 1 || $1 == "(mission)"'
+  echo "-- the same with the LSTM forecaster (jobfiles/novelty-lstm.ini)"
+  rm -rf "$D/smap-lstm"
+  t=$(wall "${MPI[@]}" -np 2 "$B/telemine" run jobfiles/novelty-lstm.ini --archive "$D/smap" --output "$D/smap-lstm" --quiet)
+  printf 'train and score, whole job: %.1f s\n' "$t"
+  "$B/telemine" evaluate --archive "$D/smap" --mission SMAP --detections "$D/smap-lstm/detections.csv" --from 2001-01-01 | awk 'NR == 1 || $1 == "(mission)"'
   echo "-- the settings compared without the test labels: validation sets from the train split, 6 seeds"
   rm -rf "$D/selection"
   TELEMINE="$B/telemine" scripts/select_novelty.sh "$D/smap-src/smap" "$D/selection" "1 2 3 4 5 6"

@@ -18,6 +18,7 @@ packages=(
   libmuparser-dev libxgboost-dev python3-pandas  # derived parameters, forests; tests/e2e/derived_params.sh
   librsvg2-dev zlib1g-dev  # plot --output F.png (the SVG drawn by librsvg into cairo); gzip answers of serve
   python3-h5py  # README "Outputs people open" recipe; tests/e2e/readme_outputs.sh
+  python3-torch  # bench/peers/lstm_torch.py: the forecaster's PyTorch peer
 )
 missing=()
 for p in "${packages[@]}"; do
