@@ -203,6 +203,112 @@ std::vector<std::string> LiveSegments::params() const {
   return {names.begin(), names.end()};
 }
 
+bool LiveTail::refresh() {
+  const auto files = list_segments(dir_);
+  std::vector<Segment> kept;
+  bool changed = false;
+  std::size_t i = 0;
+  for (const auto& f : files) {
+    const std::uint64_t number = *segment_number(f.filename().native());
+    while (i < segments_.size() && segments_[i].number < number) ++i, changed = true;  // compacted
+    if (i < segments_.size() && segments_[i].number == number) kept.push_back(std::move(segments_[i++]));
+    else {
+      kept.emplace_back();
+      kept.back().number = number;
+    }
+    changed |= read_more(f, kept.back());
+  }
+  changed |= i < segments_.size();
+  segments_ = std::move(kept);
+  if (!changed) return false;
+  auto v = std::make_shared<LiveView>();
+  for (const auto& seg : segments_) {
+    v->pieces_.insert(v->pieces_.end(), seg.pieces.begin(), seg.pieces.end());
+    v->samples_ += seg.samples;
+  }
+  view_ = std::move(v);
+  ++version_;
+  return true;
+}
+
+// The complete lines appended to `file` since `seg.offset`, as one more piece; false when there
+// are none (or the file is gone: compacted between the listing and now).
+bool LiveTail::read_more(const fs::path& file, Segment& seg) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return false;
+    throw IoError(file.string() + ": cannot read live segment: " + std::strerror(errno));
+  }
+  std::string text;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(seg.offset + text.size()));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      throw IoError(file.string() + ": cannot read live segment: " + std::strerror(err));
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  const auto last = text.rfind('\n');
+  if (last == std::string::npos) return false;
+  text.resize(last + 1);
+  auto piece = std::make_shared<LiveView::Piece>();
+  std::int64_t samples = 0;
+  int lines = seg.lines;
+  std::size_t pos = 0;
+  std::string scratch;
+  while (pos < text.size()) {
+    const auto end = text.find('\n', pos);
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    const int number = ++lines;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (number == 1 || line.empty()) continue;  // the header
+    Line l;
+    TimeNs t;
+    double v;
+    const std::string what =
+        split_line(line, l, scratch) ? check_long_fields(l.time, l.param, l.value, t, v) : "malformed live segment line";
+    if (!what.empty()) throw IoError(file.string() + ":" + std::to_string(number) + ": " + what);
+    auto it = piece->find(l.param);
+    if (it == piece->end()) it = piece->emplace(std::string(l.param), Series{}).first;
+    it->second.time.push_back(t);
+    it->second.value.push_back(v);
+    ++samples;
+  }
+  // Only now, with every line parsed: a malformed one leaves the tail as it was.
+  seg.offset += text.size();
+  seg.lines = lines;
+  seg.samples += samples;
+  if (samples > 0) seg.pieces.push_back(std::move(piece));
+  return true;
+}
+
+void LiveView::append(std::string_view param, TimeNs from, TimeNs to, Series& out) const {
+  for (const auto& piece : pieces_) {
+    const auto it = piece->find(param);
+    if (it == piece->end()) continue;
+    const Series& s = it->second;
+    for (std::size_t i = 0; i < s.size(); ++i)
+      if (s.time[i] >= from && s.time[i] < to) out.time.push_back(s.time[i]), out.value.push_back(s.value[i]);
+  }
+}
+
+bool LiveView::has(std::string_view param) const {
+  return std::any_of(pieces_.begin(), pieces_.end(), [&](const auto& p) { return p->find(param) != p->end(); });
+}
+
+std::vector<std::string> LiveView::params() const {
+  std::set<std::string> names;
+  for (const auto& piece : pieces_)
+    for (const auto& [name, s] : *piece) names.insert(name);
+  return {names.begin(), names.end()};
+}
+
 Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_view wanted) {
   std::error_code ec;
   const fs::path dir = archive.mission_dir(catalog.mission);

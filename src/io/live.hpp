@@ -12,6 +12,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +52,57 @@ class LiveSegments {
  private:
   std::vector<std::filesystem::path> files_;
   std::vector<std::string> texts_;
+};
+
+/// What a LiveTail held at one refresh. Immutable, so a reader keeps a consistent view (the
+/// segments it saw, with the catalogue read after them) while the tail moves on.
+class LiveView {
+ public:
+  /// Appends the samples of `param` with time in [from, to), in arrival order.
+  void append(std::string_view param, TimeNs from, TimeNs to, Series& out) const;
+  /// True when a sample of `param` is in the view.
+  bool has(std::string_view param) const;
+  /// Parameter names in the view, sorted.
+  std::vector<std::string> params() const;
+  std::int64_t samples() const noexcept { return samples_; }
+  bool empty() const noexcept { return samples_ == 0; }
+
+ private:
+  friend class LiveTail;
+  using Piece = std::map<std::string, Series, std::less<>>;  // lines parsed by one refresh
+  std::vector<std::shared_ptr<const Piece>> pieces_;
+  std::int64_t samples_ = 0;
+};
+
+/// The live segments of one mission, followed as they grow: each refresh reads only the lines
+/// appended since the last one and forgets the segments a compaction has removed. For a
+/// long-running reader (`telemine serve`) that must see a live sample within a second without
+/// reading gigabytes of segments on every request. Not thread-safe: one lock per tail.
+class LiveTail {
+ public:
+  explicit LiveTail(std::filesystem::path mission_dir) : dir_(std::move(mission_dir)) {}
+  /// Reads what the segments gained; true when anything was added or forgotten. Throws IoError
+  /// `SEGMENT:LINE: ...` for a malformed line (the tail then stays where it was).
+  bool refresh();
+  /// What the tail holds now.
+  std::shared_ptr<const LiveView> view() const { return view_; }
+  /// Changes whenever refresh() changes what the tail holds (for caches of answers).
+  std::uint64_t version() const noexcept { return version_; }
+
+ private:
+  struct Segment {
+    std::uint64_t number = 0;
+    std::uint64_t offset = 0;  // bytes consumed: whole lines only
+    int lines = 0;             // lines consumed, the header included
+    std::vector<std::shared_ptr<const LiveView::Piece>> pieces;
+    std::int64_t samples = 0;
+  };
+  bool read_more(const std::filesystem::path& file, Segment& seg);
+
+  std::filesystem::path dir_;
+  std::vector<Segment> segments_;
+  std::shared_ptr<const LiveView> view_ = std::make_shared<const LiveView>();
+  std::uint64_t version_ = 0;
 };
 
 /// `catalog` with the parameters that so far only the live segments hold added (names only, as

@@ -19,6 +19,7 @@
 #include "core/time.hpp"
 #include "io/archive.hpp"
 #include "io/extent.hpp"
+#include "io/live.hpp"
 #include "kernels/decimate.hpp"
 #include "serve/gzip.hpp"
 #include "serve/products.hpp"
@@ -142,21 +143,31 @@ class Api::Impl {
   Response route(const Request& r) const;
 
  private:
+  // A mission as a request sees it: the live segments of `telemine stream` (empty when none),
+  // and the catalogue read after them, with the parameters only the segments hold so far.
+  struct Snapshot {
+    std::shared_ptr<const io::Catalog> catalog;
+    std::shared_ptr<const io::LiveView> live;
+  };
   struct CachedCatalog {
     fs::file_time_type mtime;
-    std::shared_ptr<const io::Catalog> catalog;
+    std::uint64_t live_version = 0;
+    Snapshot snapshot;
   };
 
-  std::shared_ptr<const io::Catalog> catalog(const std::string& mission) const;
+  Snapshot snapshot(const std::string& mission) const;
+  std::shared_ptr<const io::Catalog> catalog(const std::string& mission) const { return snapshot(mission).catalog; }
+  std::pair<std::uint64_t, std::shared_ptr<const io::LiveView>> refresh_live(const std::string& mission) const;
   const io::ParamInfo& param(const io::Catalog& c, const std::string& name) const;
   Response missions() const;
   Response parameters(const io::Catalog& c) const;
   Response events(const io::Catalog& c, const Request& r) const;
-  Response samples(const io::Catalog& c, const io::ParamInfo& p, const Request& r) const;
-  Response raw_samples(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, bool csv) const;
-  Response decimated(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const;
-  Response values(const io::Catalog& c, const Request& r) const;
-  std::optional<std::pair<TimeNs, double>> last_valid(const io::Catalog& c, const std::string& param, TimeNs at) const;
+  Response samples(const Snapshot& m, const io::ParamInfo& p, const Request& r) const;
+  Response raw_samples(const Snapshot& m, const io::ParamInfo& p, TimeNs from, TimeNs to, bool csv) const;
+  Response decimated(const Snapshot& m, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const;
+  Response values(const Snapshot& m, const Request& r) const;
+  std::optional<std::pair<TimeNs, double>> last_valid(const Snapshot& m, const std::string& param, TimeNs at) const;
+  std::optional<std::pair<TimeNs, double>> last_stored(const io::Catalog& c, const std::string& param, TimeNs end) const;
   Response products(const std::vector<std::string>& seg) const;
   template <class F>
   Response cached(const Request& r, const std::shared_ptr<const io::Catalog>& c, F&& answer) const;
@@ -182,6 +193,8 @@ class Api::Impl {
   mutable std::mutex h5_;  // every HDF5 call, catalogues and partitions alike
   mutable std::mutex cache_mutex_;
   mutable std::map<std::string, CachedCatalog> cache_;
+  mutable std::mutex live_mutex_;
+  mutable std::map<std::string, io::LiveTail> live_;  // missions being streamed into
   mutable ResponseCache cache_answers_;
 };
 
@@ -204,8 +217,24 @@ Response Api::Impl::cached(const Request& r, const std::shared_ptr<const io::Cat
   return out;
 }
 
-// Catalogues are cached and read again when catalog.h5 changes (an ingest while serving).
-std::shared_ptr<const io::Catalog> Api::Impl::catalog(const std::string& mission) const {
+// The live segments first, then the catalogue (io/live.hpp): a compaction in between moves
+// samples from one to the other, never out of both. Read only what the segments gained.
+std::pair<std::uint64_t, std::shared_ptr<const io::LiveView>> Api::Impl::refresh_live(const std::string& mission) const {
+  const fs::path dir = archive_.mission_dir(mission);
+  std::lock_guard lock(live_mutex_);
+  auto it = live_.find(mission);
+  if (it == live_.end()) {
+    std::error_code ec;
+    if (!fs::is_directory(io::live_dir(dir), ec)) return {0, std::make_shared<const io::LiveView>()};
+    it = live_.emplace(mission, io::LiveTail(dir)).first;
+  }
+  it->second.refresh();
+  return {it->second.version(), it->second.view()};
+}
+
+// Catalogues are cached and read again when catalog.h5 changes (an ingest while serving) or
+// the live segments do (a stream).
+Api::Impl::Snapshot Api::Impl::snapshot(const std::string& mission) const {
   std::vector<std::string> names;
   {
     std::lock_guard lock(h5_);
@@ -213,22 +242,29 @@ std::shared_ptr<const io::Catalog> Api::Impl::catalog(const std::string& mission
   }
   if (std::find(names.begin(), names.end(), mission) == names.end())
     throw HttpError{404, "unknown mission '" + mission + "'"};
+  auto [live_version, live] = refresh_live(mission);
   const fs::path file = archive_.mission_dir(mission) / "catalog.h5";
   std::error_code ec;
   const auto mtime = fs::last_write_time(file, ec);
   {
     std::lock_guard lock(cache_mutex_);
     const auto it = cache_.find(mission);
-    if (it != cache_.end() && it->second.mtime == mtime) return it->second.catalog;
+    if (it != cache_.end() && it->second.mtime == mtime && it->second.live_version == live_version) return it->second.snapshot;
   }
-  std::shared_ptr<const io::Catalog> c;
+  io::Catalog c;
   {
     std::lock_guard lock(h5_);
-    c = std::make_shared<const io::Catalog>(archive_.catalog(mission));
+    c = archive_.catalog(mission);
   }
+  bool added = false;
+  for (auto& name : live->params())
+    if (c.find_param(name) == nullptr) c.params.push_back(io::ParamInfo{std::move(name)}), added = true;
+  if (added)
+    std::sort(c.params.begin(), c.params.end(), [](const io::ParamInfo& a, const io::ParamInfo& b) { return a.name < b.name; });
+  Snapshot snap{std::make_shared<const io::Catalog>(std::move(c)), std::move(live)};
   std::lock_guard lock(cache_mutex_);
-  cache_[mission] = CachedCatalog{mtime, c};
-  return c;
+  cache_[mission] = CachedCatalog{mtime, live_version, snap};
+  return snap;
 }
 
 const io::ParamInfo& Api::Impl::param(const io::Catalog& c, const std::string& name) const {
@@ -244,13 +280,14 @@ Response Api::Impl::route(const Request& r) const {
   if (seg[2] == "products") return products(seg);
   if (seg[2] != "missions") throw HttpError{404, "no such endpoint: " + r.path};
   if (seg.size() == 3) return missions();
-  const auto c = catalog(seg[3]);
+  const Snapshot m = snapshot(seg[3]);
+  const auto& c = m.catalog;
   if (seg.size() == 5 && seg[4] == "parameters") return parameters(*c);
   if (seg.size() == 5 && seg[4] == "events") return events(*c, r);
-  if (seg.size() == 5 && seg[4] == "values") return cached(r, c, [&] { return values(*c, r); });
+  if (seg.size() == 5 && seg[4] == "values") return cached(r, c, [&] { return values(m, r); });
   if (seg.size() == 7 && seg[4] == "parameters" && seg[6] == "samples") {
     const io::ParamInfo& p = param(*c, seg[5]);
-    return cached(r, c, [&] { return samples(*c, p, r); });
+    return cached(r, c, [&] { return samples(m, p, r); });
   }
   if (seg.size() == 6 && seg[4] == "parameters") {
     const io::ParamInfo& p = param(*c, seg[5]);
@@ -269,14 +306,16 @@ Response Api::Impl::missions() const {
   }
   json out = json::array();
   for (const auto& m : names) {
-    const auto c = catalog(m);
+    const Snapshot snap = snapshot(m);
+    const auto& c = snap.catalog;
     TimeNs first = kTimeMax, last = kTimeMin;
     for (const auto& p : c->partitions) {
       first = std::min(first, p.first_time);
       last = std::max(last, p.last_time);
     }
     out.push_back({{"name", m}, {"parameters", c->params.size()}, {"partitions", c->partitions.size()},
-                   {"samples", c->total_samples()}, {"events", c->events.size()}, {"slice", format_duration(c->slice)},
+                   {"samples", c->total_samples()}, {"live_samples", snap.live->samples()},
+                   {"events", c->events.size()}, {"slice", format_duration(c->slice)},
                    {"start", c->partitions.empty() ? json(nullptr) : time_json(first)},
                    {"end", c->partitions.empty() ? json(nullptr) : time_json(last + 1)}});
   }
@@ -305,7 +344,7 @@ Response Api::Impl::events(const io::Catalog& c, const Request& r) const {
   return Response{200, "application/json", out.dump()};
 }
 
-Response Api::Impl::samples(const io::Catalog& c, const io::ParamInfo& p, const Request& r) const {
+Response Api::Impl::samples(const Snapshot& m, const io::ParamInfo& p, const Request& r) const {
   const TimeNs from = time_arg(r, "from", kTimeMin), to = time_arg(r, "to", kTimeMax);
   if (!(from < to)) throw HttpError{400, "from must come before to"};
   const auto points = r.query.find("points");
@@ -313,23 +352,32 @@ Response Api::Impl::samples(const io::Catalog& c, const io::ParamInfo& p, const 
   const bool csv = format != r.query.end() && format->second == "csv";
   if (format != r.query.end() && !csv && format->second != "json")
     throw HttpError{400, "format must be json or csv"};
-  if (points == r.query.end()) return raw_samples(c, p, from, to, csv);
+  if (points == r.query.end()) return raw_samples(m, p, from, to, csv);
   int n = 0;
   const auto& text = points->second;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc() || end != text.data() + text.size() || n < 1 || n > options_.max_points)
     throw HttpError{400, "points='" + text + "' must be a whole number from 1 to " + std::to_string(options_.max_points)};
-  return decimated(c, p, from, to, n);
+  return decimated(m, p, from, to, n);
 }
 
-Response Api::Impl::raw_samples(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, bool csv) const {
+Response Api::Impl::raw_samples(const Snapshot& m, const io::ParamInfo& p, TimeNs from, TimeNs to, bool csv) const {
+  const io::Catalog& c = *m.catalog;
   io::Series s;
-  for (const io::PartitionInfo* part : c.overlapping(from, to)) {
-    read_partition(c, *part, p.name, from, to, s);
+  const auto too_many = [&] {
     if (static_cast<std::int64_t>(s.size()) > options_.max_raw_samples)
       throw HttpError{413, "more than " + std::to_string(options_.max_raw_samples) +
                                " samples in this range: ask for points=N (a plot N pixels wide) or a shorter range"};
+  };
+  for (const io::PartitionInfo* part : c.overlapping(from, to)) {
+    read_partition(c, *part, p.name, from, to, s);
+    too_many();
   }
+  // Samples streamed and not yet compacted, merged as ingest merges (the later wins).
+  const std::size_t stored = s.size();
+  m.live->append(p.name, from, to, s);
+  if (s.size() > stored) io::sort_and_dedupe(s.time, s.value);
+  too_many();
   std::string out;
   if (csv) {
     out.reserve(s.size() * 48 + 16);
@@ -400,12 +448,35 @@ void Api::Impl::decimate_run(const io::Catalog& c, std::span<const io::Partition
   }
 }
 
+static Response m4_answer(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points, const kernels::M4& m4);
+
 // Long ranges are decimated in two halves on two threads (the machine's cores), then merged.
-Response Api::Impl::decimated(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const {
+Response Api::Impl::decimated(const Snapshot& m, const io::ParamInfo& p, TimeNs from, TimeNs to, int points) const {
+  const io::Catalog& c = *m.catalog;
   const auto parts = c.overlapping(from, to);
-  if (from == kTimeMin) from = parts.empty() ? 0 : parts.front()->start;
-  if (to == kTimeMax) to = parts.empty() ? 1 : parts.back()->end;
+  io::Series live;
+  m.live->append(p.name, from, to, live);
+  // An open range spans the slices holding samples, stored or live: the same span, and so the
+  // same answer, before and after a compaction.
+  const auto [live_first, live_last] = std::minmax_element(live.time.begin(), live.time.end());
+  const DurationNs slice = c.slice > 0 ? c.slice : kDay;
+  const auto slice_of = [slice](TimeNs t) { return (t >= 0 ? t / slice : (t + 1) / slice - 1) * slice; };
+  if (from == kTimeMin)
+    from = std::min(parts.empty() ? kTimeMax : parts.front()->start, live.size() ? slice_of(*live_first) : kTimeMax);
+  if (to == kTimeMax)
+    to = std::max(parts.empty() ? kTimeMin : parts.back()->end, live.size() ? slice_of(*live_last) + slice : kTimeMin);
+  if (!(from < to)) from = 0, to = 1;  // nothing anywhere: an empty answer
   kernels::M4 m4(from, to, points), later(from, to, points);
+  if (live.size() > 0) {
+    // Live samples replace stored ones at the same time: the series merged first, then drawn.
+    io::Series s;
+    for (const io::PartitionInfo* part : parts) read_partition(c, *part, p.name, from, to, s);
+    s.time.insert(s.time.end(), live.time.begin(), live.time.end());
+    s.value.insert(s.value.end(), live.value.begin(), live.value.end());
+    io::sort_and_dedupe(s.time, s.value);
+    m4.add(s.time, s.value);
+    return m4_answer(c, p, from, to, points, m4);
+  }
   const std::span<const io::PartitionInfo* const> all(parts);
   const std::size_t half = parts.size() >= 8 ? parts.size() / 2 : parts.size();
   std::exception_ptr error;
@@ -427,6 +498,11 @@ Response Api::Impl::decimated(const io::Catalog& c, const io::ParamInfo& p, Time
   if (helper.joinable()) helper.join();
   if (error) std::rethrow_exception(error);
   m4.merge(later);
+  return m4_answer(c, p, from, to, points, m4);
+}
+
+// The decimated answer: the M4 points as two arrays, times in ms.
+static Response m4_answer(const io::Catalog& c, const io::ParamInfo& p, TimeNs from, TimeNs to, int points, const kernels::M4& m4) {
   const auto pts = m4.points();
   std::string out;
   out.reserve(pts.size() * 32 + 256);
@@ -449,16 +525,30 @@ Response Api::Impl::decimated(const io::Catalog& c, const io::ParamInfo& p, Time
 }
 
 // Partitions from the one holding `at` backwards, until a valid sample turns up.
-std::optional<std::pair<TimeNs, double>> Api::Impl::last_valid(const io::Catalog& c, const std::string& param,
+std::optional<std::pair<TimeNs, double>> Api::Impl::last_valid(const Snapshot& m, const std::string& param,
                                                                TimeNs at) const {
-  const auto parts = c.overlapping(kTimeMin, at == kTimeMax ? at : at + 1);
+  const io::Catalog& c = *m.catalog;
+  const TimeNs end = at == kTimeMax ? at : at + 1;
+  // The newest valid live sample (the later one at an equal time), then the partitions'.
+  io::Series s;
+  m.live->append(param, kTimeMin, end, s);
+  std::optional<std::pair<TimeNs, double>> live;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (!std::isnan(s.value[i]) && (!live || s.time[i] >= live->first)) live = std::pair{s.time[i], s.value[i]};
+  const auto stored = last_stored(c, param, end);
+  if (live && (!stored || live->first >= stored->first)) return live;
+  return stored;
+}
+
+std::optional<std::pair<TimeNs, double>> Api::Impl::last_stored(const io::Catalog& c, const std::string& param, TimeNs end) const {
+  const auto parts = c.overlapping(kTimeMin, end);
   io::Series s;
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
     s.time.clear();
     s.value.clear();
     {
       std::lock_guard lock(h5_);
-      io::PartitionReader::open(archive_.partition_path(c.mission, **it)).read(param, kTimeMin, at == kTimeMax ? at : at + 1, s);
+      io::PartitionReader::open(archive_.partition_path(c.mission, **it)).read(param, kTimeMin, end, s);
     }
     for (std::size_t i = s.size(); i-- > 0;)
       if (!std::isnan(s.value[i])) return std::pair{s.time[i], s.value[i]};
@@ -466,7 +556,8 @@ std::optional<std::pair<TimeNs, double>> Api::Impl::last_valid(const io::Catalog
   return std::nullopt;
 }
 
-Response Api::Impl::values(const io::Catalog& c, const Request& r) const {
+Response Api::Impl::values(const Snapshot& m, const Request& r) const {
+  const io::Catalog& c = *m.catalog;
   const auto at_it = r.query.find("at");
   if (at_it == r.query.end() || at_it->second.empty()) throw HttpError{400, "values needs at=T (ISO-8601)"};
   const TimeNs at = time_arg(r, "at", 0);
@@ -481,7 +572,7 @@ Response Api::Impl::values(const io::Catalog& c, const Request& r) const {
   }
   json out = json::array();
   for (const io::ParamInfo* p : params) {
-    const auto v = last_valid(c, p->name, at);
+    const auto v = last_valid(m, p->name, at);
     out.push_back({{"param", p->name}, {"unit", p->unit}, {"kind", io::to_string(p->kind)},
                    {"time", v ? json(format_time(v->first)) : json(nullptr)},
                    {"value", v ? json(v->second) : json(nullptr)}});
