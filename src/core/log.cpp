@@ -27,6 +27,9 @@ void info(std::string_view text) {
 void warn(std::string_view text) {
   if (g_rank == 0 && g_level <= Level::warn) emit("warning: ", text);
 }
+void warn_any_rank(std::string_view text) {
+  if (g_level <= Level::warn) emit("warning: ", text);
+}
 void debug(std::string_view text) {
   if (g_level <= Level::debug) emit("[rank " + std::to_string(g_rank.load()) + "] ", text);
 }

@@ -15,6 +15,8 @@ Level level() noexcept;
 void info(std::string_view text);
 void warn(std::string_view text);
 void debug(std::string_view text);
+/// A warning of the rank that calls it (what only that rank knows: a model it holds).
+void warn_any_rank(std::string_view text);
 /// Prints on whichever rank calls it, prefixed with the rank when there are several.
 void error_any_rank(std::string_view text);
 

@@ -181,19 +181,20 @@ class NoveltyRun {
     std::vector<char> reference = reference_mask(c_, r, c_.groups[g]);
     const bool loading = !c_.set.load.empty();
     const std::string resume_key = loading ? std::string() : ResultKey(base).add("inputs", c_.names_of(g)).checksum();
-    std::unique_ptr<Detector> ae = loading ? load(c_, g, m) : resume(c_, g, resume_key, m);
+    std::string skipped;
+    std::unique_ptr<Detector> ae = loading ? load(c_, g, m, skipped) : resume(c_, g, resume_key, m);
+    if (loading && !ae) return skip(g, skipped + " (when trained)", false);
     const bool trained_here = !loading && !m.resumed;
-    if (trained_here && !fit_normalisation(c_, g, r, reference, m)) {
-      // Nothing to learn from (no complete row in the reference period): listed, not scored.
-      log::warn("novelty: model '" + c_.groups[g].name + "' has no reference row in [train-from, train-to); skipped");
-      res_.models.erase(g);
-      r = Rows{};
-      return;
-    }
+    // Nothing to learn from (no complete row in the reference period): listed, not scored.
+    if (trained_here && !fit_normalisation(c_, g, r, reference, m)) return skip(g, "no reference row in [train-from, train-to)", true);
     kernels::normalise(r.x, m.mean, m.sd);
     if (!ae) ae = train_detector(c_, g, r, reference, m);
     std::vector<float> err = ae->errors(c_, r);
     keep_scored_rows(r, err, reference, static_cast<std::size_t>(c_.inputs_of(g)));
+    // A forecaster's reference shorter than its history: no error to set a threshold on.
+    const bool no_reference = std::find(reference.begin(), reference.end(), char{1}) == reference.end();
+    if (trained_here && c_.set.kind == ModelKind::forecast && no_reference)
+      return skip(g, "no reference row with " + std::to_string(c_.set.forecast.history) + " steps of history in [train-from, train-to)", true);
     const std::vector<char> is_novel = score_rows(c_, g, r, err, reference, trained_here, m);
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (!is_novel[i]) continue;
@@ -202,6 +203,16 @@ class NoveltyRun {
                               m.share.begin() + static_cast<std::ptrdiff_t>((i + 1) * np));
     }
     if (trained_here && (!c_.data_parallel || c_.comm.is_root())) save(c_, g, *ae, resume_key, m);
+  }
+
+  // Model g is listed, not scored; a skip at training is written beside the models for the
+  // jobs that score with them.
+  void skip(std::int32_t g, const std::string& reason, bool training) {
+    const std::string text = "novelty: model '" + c_.groups[g].name + "' has " + reason + "; skipped";
+    c_.data_parallel ? log::warn(text) : log::warn_any_rank(text);  // every rank holds a data-parallel one
+    if (training && (!c_.data_parallel || c_.comm.is_root())) save_skipped(c_, g, reason);
+    res_.models.erase(g);
+    res_.rows[g] = Rows{};
   }
 
   Context c_;

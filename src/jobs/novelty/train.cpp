@@ -1,5 +1,6 @@
 #include "jobs/novelty/train.hpp"
 
+#include <fstream>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -184,11 +185,18 @@ Settings with_saved_model(const Job& job, Settings set) {
   return set;
 }
 
-std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m) {
+std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m, std::string& skipped) {
   std::map<std::string, std::vector<double>> numbers;
   std::map<std::string, std::string> texts;
   const fs::path file = c.set.load / file_name(c.groups[g].name);
-  if (!fs::exists(file)) throw IoError(file.string() + ": no model for group '" + c.groups[g].name + "'");
+  if (!fs::exists(file)) {
+    fs::path marker = file;
+    marker.replace_extension(".skipped");
+    std::ifstream in(marker);
+    if (!in || !std::getline(in, skipped) || skipped.empty())
+      throw IoError(file.string() + ": no model for group '" + c.groups[g].name + "'");
+    return nullptr;
+  }
   auto ae = load_detector(file, numbers, texts);
   check_saved(c.job, c.set, file, saved_of(file, texts));
   if (texts["params"] != c.names_of(g))
@@ -199,6 +207,19 @@ std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m) {
                    std::to_string(c.inputs_of(g)));
   m.take_numbers(numbers);
   return ae;
+}
+
+void save_skipped(const Context& c, std::int32_t g, const std::string& reason) {
+  io::make_directories(c.set.model_dir);
+  fs::path file = c.set.model_dir / file_name(c.groups[g].name);
+  file.replace_extension(".skipped");
+  const fs::path tmp = io::temporary_name(file);
+  {
+    std::ofstream out(tmp);
+    out << reason << "\n";
+    if (!out.flush()) throw IoError(tmp.string() + ": cannot write");
+  }
+  io::rename_durably(tmp, file);
 }
 
 void save(const Context& c, std::int32_t g, const Detector& model, const std::string& resume_key, Model& m) {
@@ -222,6 +243,8 @@ void save(const Context& c, std::int32_t g, const Detector& model, const std::st
            {"reference_from", std::to_string(reference.reference_from)},
            {"reference_to", std::to_string(reference.reference_to)}});
   m.file = file.string();
+  fs::path marker = file;
+  io::remove_quietly(marker.replace_extension(".skipped"));  // of an earlier run that skipped it
 }
 
 bool fit_normalisation(const Context& c, std::int32_t g, const Rows& r, const std::vector<char>& reference, Model& m) {

@@ -32,7 +32,12 @@ Settings with_saved_model(const Job& job, Settings set);
 
 /// Group g's trained model from `model = FOLDER`; its parameters must be the group's
 /// (JobError naming `params` otherwise), and its kind, period, grid and window the job's.
-std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m);
+/// Null when the training job skipped the group (GROUP.skipped): `skipped` gets its reason.
+std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m, std::string& skipped);
+
+/// A model that could not be trained (`reason`): GROUP.skipped beside the model files, so that
+/// scoring with the folder skips the group with the reason instead of failing on it.
+void save_skipped(const Context& c, std::int32_t g, const std::string& reason);
 
 /// One loadable file per model: weights, normalisation, reference scores, threshold.
 void save(const Context& c, std::int32_t g, const Detector& model, const std::string& resume_key, Model& m);
