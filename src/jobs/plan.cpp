@@ -8,8 +8,10 @@
 #include "core/log.hpp"
 #include "core/serialize.hpp"
 #include "derived/derived.hpp"
+#include "io/live.hpp"
 #include "io/records.hpp"
 #include "jobs/engine/balance.hpp"
+#include "jobs/engine/registry.hpp"
 
 namespace telemine::jobs {
 
@@ -148,7 +150,11 @@ void resolve_range(const Job& job, const io::Archive& archive, const std::vector
   const fs::path absolute = fs::absolute(c.archive, ec);
   plan.archive = (ec ? c.archive : absolute.lexically_normal()).string();
   const std::string where = job.has("from") || job.has("to") ? job.where(job.has("from") ? "from" : "to") : job.where("archive");
-  require_overlap(archive, missions, c.from, c.to, where);
+  const KindSpec* kind = find_kind(c.kind);
+  const bool live = kind && kind->reads_live && std::any_of(missions.begin(), missions.end(), [&](const std::string& m) {
+    return !io::list_segments(archive.mission_dir(m)).empty();
+  });
+  if (!live) require_overlap(archive, missions, c.from, c.to, where);
   TimeNs first = kTimeMax, end = kTimeMin;
   for (const auto& name : missions) {
     const io::Catalog cat = archive.catalog(name);

@@ -23,7 +23,7 @@ tm ingest --archive "$A" --mission LIVE --format csv-long --input "$WORK/day1.cs
 
 "$TELEMINE" serve --port 0 --archive "$A" > "$WORK/serve.out" 2> "$WORK/serve.log" &
 spid=$!
-trap 'kill $spid $tpid 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $spid ${tpid:-} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 100); do grep -q '^serving http' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
 URL=$(sed -n 's|^serving \(http://[^/]*\)/.*|\1|p' "$WORK/serve.out")
 [ -n "$URL" ] || fail "serve did not start: $(cat "$WORK/serve.log")"

@@ -46,6 +46,8 @@ struct KindSpec {
   std::string summary;
   std::vector<KeySpec> keys;  ///< its section, `[name]`; empty for a kind without one
   int (*run)(const Job& job, const Comm& comm) = nullptr;
+  /// It reads the live segments of `telemine stream` too: a range only they hold is not empty.
+  bool reads_live = false;
 };
 
 /// Every job kind, sorted by name.

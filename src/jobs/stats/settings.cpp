@@ -13,6 +13,7 @@ const KindSpec& stats_kind() {
       "per-bucket statistics of parameters",
       {{"bucket", KeyType::duration, "", {}, {}, {}, "bucket width, aligned to the Unix epoch (1min ... 1d)"}},
       run_stats,
+      true,
   };
   return kind;
 }
