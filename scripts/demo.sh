@@ -87,8 +87,8 @@ step "campaign: daily statistics of every mission, one task per mission (jobfile
 "${MPI[@]}" "$TM" run jobfiles/campaign-daily.ini --archive "$OUT/archive" --output "$OUT/campaign-daily" --quiet
 sed "s/^/  /" "$OUT/campaign-daily/campaign.csv"
 
-step "stream: SYN1's point anomalies replayed live at 100x real time, out-of-limit alerts (scripts/demo_stream.sh)"
-scripts/demo_stream.sh "$TM" "$OUT/archive" "$OUT"
+step "stream: SYN1's point anomalies replayed live at 100x real time, out-of-limit and novelty alerts (scripts/demo_stream.sh)"
+scripts/demo_stream.sh "$TM" "$OUT/archive" "$OUT" 100 "$OUT/novelty-subsystems/models"
 
 step "done"
 cat <<EOT

@@ -22,6 +22,7 @@
 #include "io/mission_writer.hpp"
 #include "stream/compactor.hpp"
 #include "stream/limits.hpp"
+#include "stream/novelty.hpp"
 #include "stream/segment.hpp"
 
 namespace telemine::stream {
@@ -97,6 +98,8 @@ class StreamEngine::Impl {
   Limits limits;
   std::map<std::string, bool, std::less<>> outside;  // parameter now outside its limits
   std::vector<Alert> alerts;                          // raised, waiting for their sample's flush
+  std::unique_ptr<LiveNovelty> novelty;               // --models
+  std::vector<NoveltyAlert> novel;                    // scored, waiting for their samples' flush
   std::vector<io::Event> unarchived;                  // written out, waiting for a compaction
   int alerts_fd = -1;
 
@@ -150,6 +153,11 @@ void StreamEngine::Impl::write_alerts() {
     unarchived.push_back(alert_event(a));
   }
   alerts.clear();
+  for (const auto& a : novel) {
+    text += novelty_json(o.mission, a);
+    unarchived.push_back(novelty_event(a));
+  }
+  novel.clear();
   for (std::size_t done = 0; alerts_fd >= 0 && done < text.size();) {
     const ssize_t n = ::write(alerts_fd, text.data() + done, text.size() - done);
     if (n < 0 && errno == EINTR) continue;
@@ -196,6 +204,7 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
     m.alerts_fd = ::open(m.o.alerts.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (m.alerts_fd < 0) throw IoError(m.o.alerts.string() + ": cannot open the alerts file: " + std::strerror(errno));
   }
+  if (!m.o.models.empty()) m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness);
   m.compactor.emplace(m.o.archive, m.o.mission, m.slice);
   // A restart replays what the previous stream left: its segments are compacted first.
   if (r.samples > 0 || r.next_number > 1) m.compactor->request(m.active_number);
@@ -240,6 +249,7 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
   m.newest = std::max(m.newest, t);
   m.oldest = std::min(m.oldest, t);
   if (!m.limits.empty()) m.check_limits(f.param, t, v);
+  if (m.novelty) m.novelty->add(f.param, t, v);
   char buf[24];
   m.batch.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
   m.batch += ',';
@@ -254,7 +264,16 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
 
 bool StreamEngine::flush() {
   Impl& m = *impl_;
-  if (m.batch.empty()) return true;
+  // Periods complete now are scored; their alerts go out once their samples are durable.
+  if (m.novelty) {
+    const std::size_t before = m.novel.size();
+    m.novelty->close_until(m.newest, m.novel);
+    m.counts.novel += static_cast<std::int64_t>(m.novel.size() - before);
+  }
+  if (m.batch.empty()) {
+    if (!m.alerts.empty() || !m.novel.empty()) m.write_alerts();
+    return true;
+  }
   std::string error;
   if (!m.active->write_durably(m.batch, error)) {
     if (m.disk_error.empty())
@@ -264,7 +283,7 @@ bool StreamEngine::flush() {
   }
   if (!m.disk_error.empty()) log::info("stream: the disk takes writes again; acknowledging");
   m.disk_error.clear();
-  if (!m.alerts.empty()) m.write_alerts();
+  if (!m.alerts.empty() || !m.novel.empty()) m.write_alerts();
   for (auto& c : m.clients) {
     c.acked += c.pending;
     m.counts.acked += c.pending;
@@ -319,6 +338,13 @@ void StreamEngine::compact_now() {
 }
 
 void StreamEngine::finish() {
+  // The end of the stream closes every period: scored as the batch job scores the last ones.
+  Impl& m0 = *impl_;
+  if (m0.novelty) {
+    const std::size_t before = m0.novel.size();
+    m0.novelty->close_all(m0.novel);
+    m0.counts.novel += static_cast<std::int64_t>(m0.novel.size() - before);
+  }
   compact_now();
   // The empty active segment (only its header, perhaps) goes too: nothing is left live.
   Impl& m = *impl_;

@@ -34,6 +34,7 @@ struct StreamOptions {
   DurationNs slice = kDay;                   ///< partition length for a new mission
   std::size_t max_batch_bytes = 64u << 20;   ///< reading pauses while a batch is this large (disk full)
   std::filesystem::path alerts;              ///< out-of-limit alerts as JSON lines (`-`: stdout); empty: none
+  std::filesystem::path models;              ///< novelty models to score live periods with (stream/novelty.hpp); empty: none
 };
 
 struct StreamCounters {
@@ -44,6 +45,7 @@ struct StreamCounters {
   std::int64_t compactions = 0;
   std::int64_t recovered = 0;  ///< samples found in segments at start (a restart)
   std::int64_t alerts = 0;     ///< out-of-limit alerts raised (stream/limits.hpp)
+  std::int64_t novel = 0;      ///< novel periods alerted (stream/novelty.hpp)
 };
 
 class StreamEngine {

@@ -1,0 +1,58 @@
+#pragma once
+/// \file Novelty scoring of live samples with the models a novelty job saved (`telemine stream
+/// --models DIR`). Each model's period is scored as soon as it is complete (the newest sample
+/// minus the lateness has passed its end: no sample can enter it any more), with the same
+/// features, normalisation, network and threshold as the batch job that scores the same period
+/// with the same models, so that an alert carries the score the batch job gives that period.
+/// Features models with a threshold fixed at training (pot, sigma, quantile); the others are
+/// refused when the stream starts.
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/time.hpp"
+#include "io/archive.hpp"
+
+namespace telemine::stream {
+
+/// One novel period of one model.
+struct NoveltyAlert {
+  std::string model, param;  ///< the model (its group) and its parameter with the largest error share
+  TimeNs start = 0, end = 0;
+  double score = 0;          ///< the period's score: above 1 is novel (novelty job's definition)
+  std::string contributors;  ///< `A:0.71;B:0.20;(others):0.09`
+};
+/// One JSON line (with the line end): {"kind":"novelty","mission":...,"model":...,...}.
+std::string novelty_json(std::string_view mission, const NoveltyAlert& a);
+/// The archive's event: kind `alert`, [start, end), the model, score and contributors as text.
+io::Event novelty_event(const NoveltyAlert& a);
+
+class LiveNovelty {
+ public:
+  /// Loads every model file of `dir` (GROUP.pt); UsageError naming the file for one that cannot
+  /// be scored online, or when there is none.
+  LiveNovelty(const std::filesystem::path& dir, const std::string& mission, DurationNs lateness);
+  ~LiveNovelty();
+  LiveNovelty(const LiveNovelty&) = delete;
+  LiveNovelty& operator=(const LiveNovelty&) = delete;
+
+  /// True when some model reads `param`.
+  bool reads(std::string_view param) const;
+  /// A sample taken into the stream (after the lateness check).
+  void add(std::string_view param, TimeNs t, double v);
+  /// Scores the periods complete once `newest` is the newest sample; appends the novel ones.
+  void close_until(TimeNs newest, std::vector<NoveltyAlert>& out);
+  /// Scores every period still open (the end of the stream).
+  void close_all(std::vector<NoveltyAlert>& out);
+  std::size_t models() const noexcept;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace telemine::stream
