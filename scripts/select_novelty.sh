@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compares novelty settings without the test labels: on validation sets cut from the train
 # split of a telemanom folder, with injected anomalies (scripts/telemanom_validation.py), one per
-# seed. Each candidate is jobfiles/novelty-telemanom.ini with --novelty.* overrides.
+# seed. Each candidate is a job file (jobfiles/novelty-telemanom.ini unless named) with
+# --novelty.* overrides.
 #
 #   scripts/select_novelty.sh TELEMANOM_FOLDER WORK_DIR [SEEDS]      (SEEDS default "1 2 3")
 #
@@ -10,6 +11,12 @@
 # Prints, per candidate, event-wise precision, recall and F0.5 pooled over the seeds (found,
 # detections and false detections summed), then the recall by injected kind; writes the tables
 # to WORK_DIR/selection.txt and WORK_DIR/selection-kinds.txt.
+#
+# Then the cross-validation across channel groups (scripts/novelty_folds.py): the channels are
+# cut into folds by their letter (A-1, A-2 ... one fold; letters of fewer than 5 channels
+# together), each candidate gets its F0.5 at the test length on every fold and is judged by the
+# worst; and leaving each fold out in turn, the candidate that wins on the other folds is scored
+# on the one left out. Written to WORK_DIR/selection-folds.txt.
 #
 # A validation set scores about 950 rows a channel with one anomaly in them; a real test split
 # is far longer (SMAP: about 8,000), and false alarms grow with the rows scored while the
@@ -42,7 +49,7 @@ print(f"{real / val:.3f}" if real and val else "1")
 PY
 )}"
 
-# name|overrides (space-separated --novelty.KEY=VALUE)
+# name|overrides (space-separated --novelty.KEY=VALUE)[|job file in jobfiles/]
 # The candidates compared on 2026-11-28 (bench/README.md has the tables). The job file is the
 # first. telemanom:0.13 beat ndt:0.13 by 0.11 in pooled F0.5 over six seeds; the telemanom
 # variants at stride 10 came within 0.01 of one another; stride 1 (a row every step) then halved
@@ -74,7 +81,7 @@ candidates=(
   "features 1h, pot:0.001|--novelty.model=features --novelty.period=1h --novelty.threshold=pot:0.001"
 )
 # CANDIDATES=FILE: the candidates from FILE instead, one name|overrides a line.
-[ -z "${CANDIDATES:-}" ] || mapfile -t candidates < "$CANDIDATES"
+[ -z "${CANDIDATES:-}" ] || mapfile -t candidates < <(grep -v -e '^#' -e '^$' "$CANDIDATES")
 
 # Per injected kind, the labels of one seed's validation set found by one run: "kind 0|1" lines.
 found_by_kind() {
@@ -92,19 +99,25 @@ out="$work/selection.txt" by_kind="$work/selection-kinds.txt"
 printf '%-58s %6s %6s %6s  %6s %6s  %s\n' "candidate" "P" "R" "F0.5" "P@test" "F@test" \
   "found/labels, false/detections per seed (@test: at the test length, false x $ratio)" | tee "$out"
 printf '%-58s %s\n' "candidate" "recall by injected kind, found/labels" > "$by_kind"
+folds="$work/folds.tsv"
+: > "$folds"
 for c in "${candidates[@]}"; do
-  name="${c%%|*}" opts="${c#*|}"
+  IFS='|' read -r name opts job <<< "$c"
+  job="${job:-novelty-telemanom.ini}"
   L=0 F=0 D=0 X=0 per=""
   declare -A KL=() KF=()
   for s in $seeds; do
     o="$work/out-$s"
     rm -rf "$o"
     # shellcheck disable=SC2086  # word-split on purpose; set -f keeps patterns such as * literal
-    "${MPI[@]}" "$T" run "$here/jobfiles/novelty-telemanom.ini" --archive "$work/arch$s" --mission SMAP \
+    "${MPI[@]}" "$T" run "$here/jobfiles/$job" --archive "$work/arch$s" --mission SMAP \
       --output "$o" --quiet $opts > /dev/null
     "$T" evaluate --archive "$work/arch$s" --mission SMAP --detections "$o/detections.csv" \
       --from 2001-01-01 > /dev/null
     read -r l f d x < <(awk -F, '$2 == "(mission)" { print $3, $4, $5, $6 }' "$o/evaluation.csv")
+    # Per channel, for the folds: candidate, channel, labels, found, detections, false.
+    awk -F, -v n="$name" 'NR > 1 && $2 != "(mission)" { print n "\t" $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 }' \
+      "$o/evaluation.csv" >> "$folds"
     L=$((L + l)) F=$((F + f)) D=$((D + d)) X=$((X + x)) per+="$f/$l,$x/$d "
     while read -r kind hit; do
       KL[$kind]=$((${KL[$kind]:-0} + 1)) KF[$kind]=$((${KF[$kind]:-0} + hit))
@@ -121,3 +134,5 @@ for c in "${candidates[@]}"; do
 done
 echo
 cat "$by_kind"
+echo
+/usr/bin/python3 "$here/scripts/novelty_folds.py" "$folds" "$ratio" | tee "$work/selection-folds.txt"
