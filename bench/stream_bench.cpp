@@ -4,12 +4,13 @@
 //     every sample is acknowledged, i.e. fsynced) against SQLite in WAL mode with the same lines
 //     parsed and inserted in transactions committed every 200 ms (synchronous=FULL: durable at
 //     each commit, the same promise); medians of 3 runs each and their ratio.
-//   stream_bench latency TELEMINE DIR [RATE] [SECONDS]
-//     p50/p99 from a sample sent to `telemine get` returning it, with the stream taking RATE
-//     samples/s (default 100,000) meanwhile.
+//   stream_bench latency TELEMINE DIR [RATE] [SECONDS] [COMPACT_EVERY] [get|serve]
+//     p50/p99 from a sample sent to `telemine get` returning it (or `telemine serve`, polled over
+//     HTTP on loopback), with the stream taking RATE samples/s (default 100,000) meanwhile.
 //   stream_bench compact DIR [PARAMS] [HOURS]
 //     compaction (an ingest of the segment) of a day at 1 Hz x 1,000 parameters.
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
@@ -73,27 +74,34 @@ struct Child {
   int port = 0;
 };
 
-Child start_stream(const std::string& telemine, const fs::path& archive, const std::string& extra) {
+// Starts `args` with its stdout on a pipe; returns at its first line, which must end in :PORT
+// (or :PORT/...).
+Child spawn_with_port(std::vector<std::string> args, bool quiet = false) {
   int out[2];
   if (::pipe(out) != 0) std::abort();
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addclose(&fa, out[0]);
-  std::vector<std::string> args{telemine, "stream", "--archive", archive.string(), "--mission", "B", "--listen",
-                                "127.0.0.1:0", "--flush", "200ms", "--lateness", "1d", "--compact-every", extra};
+  if (quiet) posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);  // a server's request log
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   Child c;
-  if (posix_spawn(&c.pid, telemine.c_str(), &fa, nullptr, argv.data(), environ) != 0) std::abort();
+  if (posix_spawn(&c.pid, args[0].c_str(), &fa, nullptr, argv.data(), environ) != 0) std::abort();
   ::close(out[1]);
   std::string text;
   char ch;
   while (::read(out[0], &ch, 1) == 1 && ch != '\n') text += ch;
   ::close(out[0]);
+  if (!text.empty() && text.back() == '/') text.pop_back();
   c.port = std::stoi(text.substr(text.rfind(':') + 1));
   return c;
+}
+
+Child start_stream(const std::string& telemine, const fs::path& archive, const std::string& extra) {
+  return spawn_with_port({telemine, "stream", "--archive", archive.string(), "--mission", "B", "--listen", "127.0.0.1:0",
+                          "--flush", "200ms", "--lateness", "1d", "--compact-every", extra});
 }
 
 void stop_stream(Child& c) {
@@ -215,11 +223,39 @@ int throughput(const std::string& telemine, const fs::path& dir, std::int64_t n,
   return 0;
 }
 
+// True when `telemine get` returns the probe sample at time t.
+bool got_by_get(const std::string& telemine, const fs::path& dir, std::int64_t t) {
+  const std::string cmd = telemine + " get --archive " + dir.string() + " --mission B --param PROBE --from " +
+                          telemine::format_time(t) + " --to " + telemine::format_time(t + 1) + " --format csv 2>/dev/null";
+  FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[256];
+  while (std::fgets(buf, sizeof buf, p)) out += buf;
+  ::pclose(p);
+  return std::count(out.begin(), out.end(), '\n') >= 2;
+}
+
+// True when the server on `port` returns the probe sample at time t (one HTTP/1.1 request).
+bool got_by_server(int port, std::int64_t t) {
+  const int fd = connect_to(port);
+  const std::string req = "GET /api/missions/B/parameters/PROBE/samples?from=" + telemine::format_time(t) +
+                          "&to=" + telemine::format_time(t + 1) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  for (std::size_t d = 0; d < req.size();) d += static_cast<std::size_t>(::send(fd, req.data() + d, req.size() - d, 0));
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) out.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return out.find("\"count\":1") != std::string::npos;
+}
+
 // One client at `rate` samples/s; every 200 ms a probe sample (param PROBE) whose appearance in
-// `telemine get` is waited for by polling.
-int latency(const std::string& telemine, const fs::path& dir, double rate, double secs, const std::string& compact_every) {
+// `telemine get` (or the server's answer) is waited for by polling.
+int latency(const std::string& telemine, const fs::path& dir, double rate, double secs, const std::string& compact_every,
+            bool serve) {
   fs::remove_all(dir);
   Child c = start_stream(telemine, dir, compact_every);
+  Child server;
+  if (serve) server = spawn_with_port({telemine, "serve", "--archive", dir.string(), "--port", "0"}, true);
   std::atomic<bool> done{false};
   std::atomic<std::int64_t> probe_time{0};
   std::atomic<std::int64_t> sent{0};
@@ -261,16 +297,7 @@ int latency(const std::string& telemine, const fs::path& dir, double rate, doubl
       continue;
     }
     const auto t0 = Clock::now();
-    for (;;) {
-      const std::string cmd = telemine + " get --archive " + dir.string() + " --mission B --param PROBE --from " +
-                              telemine::format_time(t) + " --to " + telemine::format_time(t + 1) + " --format csv 2>/dev/null";
-      FILE* p = ::popen(cmd.c_str(), "r");
-      std::string out;
-      char buf[256];
-      while (std::fgets(buf, sizeof buf, p)) out += buf;
-      ::pclose(p);
-      if (std::count(out.begin(), out.end(), '\n') >= 2) break;
-      if (done) break;
+    while (!(serve ? got_by_server(server.port, t) : got_by_get(telemine, dir, t)) && !done) {
     }
     lat.push_back(seconds_since(t0) * 1e3);
     probe_time = 0;
@@ -280,12 +307,13 @@ int latency(const std::string& telemine, const fs::path& dir, double rate, doubl
   drain.join();
   ::close(fd);
   stop_stream(c);
+  if (serve) stop_stream(server);
   std::sort(lat.begin(), lat.end());
   if (lat.empty()) return 1;
   const auto pct = [&](double q) { return lat[std::min(lat.size() - 1, static_cast<std::size_t>(q * lat.size()))]; };
-  std::printf("rate %.0f samples/s for %.0f s, --compact-every %s; %zu probes; sent -> returned by get: p50 %.0f ms, "
+  std::printf("rate %.0f samples/s for %.0f s, --compact-every %s; %zu probes; sent -> returned by %s: p50 %.0f ms, "
               "p99 %.0f ms, max %.0f ms\n",
-              rate, secs, compact_every.c_str(), lat.size(), pct(0.5), pct(0.99), lat.back());
+              rate, secs, compact_every.c_str(), lat.size(), serve ? "the server" : "get", pct(0.5), pct(0.99), lat.back());
   return 0;
 }
 
@@ -335,12 +363,12 @@ int main(int argc, char** argv) {
     return throughput(argv[2], argv[3], argc > 4 ? std::stoll(argv[4]) : 10000000, argc > 5 ? std::stoi(argv[5]) : 4);
   if (mode == "latency" && argc >= 4)
     return latency(argv[2], argv[3], argc > 4 ? std::stod(argv[4]) : 100000, argc > 5 ? std::stod(argv[5]) : 20,
-                   argc > 6 ? argv[6] : "10s");
+                   argc > 6 ? argv[6] : "10s", argc > 7 && std::string(argv[7]) == "serve");
   if (mode == "compact" && argc >= 3)
     return compact(argv[2], argc > 3 ? std::stoi(argv[3]) : 1000, argc > 4 ? std::stoi(argv[4]) : 24);
   std::fprintf(stderr,
                "usage: stream_bench throughput TELEMINE DIR [SAMPLES] [CLIENTS]\n"
-               "       stream_bench latency TELEMINE DIR [RATE] [SECONDS] [COMPACT_EVERY]\n"
+               "       stream_bench latency TELEMINE DIR [RATE] [SECONDS] [COMPACT_EVERY] [get|serve]\n"
                "       stream_bench compact DIR [PARAMS] [HOURS]\n");
   return 2;
 }
