@@ -51,8 +51,9 @@ std::vector<fs::path> list_segments(const fs::path& mission_dir) {
 
 namespace {
 
-// The file's text up to its last line end; nothing when it is gone (compacted meanwhile).
-std::optional<std::string> complete_lines(const fs::path& file) {
+// The file's text from byte `offset` up to its last line end; nothing when it is gone
+// (compacted meanwhile).
+std::optional<std::string> complete_lines(const fs::path& file, std::uint64_t offset = 0) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return std::nullopt;
@@ -60,11 +61,12 @@ std::optional<std::string> complete_lines(const fs::path& file) {
   }
   std::string text;
   struct stat st {};
-  if (::fstat(fd, &st) == 0) text.resize(static_cast<std::size_t>(st.st_size));
+  if (::fstat(fd, &st) == 0 && static_cast<std::uint64_t>(st.st_size) > offset)
+    text.resize(static_cast<std::size_t>(static_cast<std::uint64_t>(st.st_size) - offset));
   std::size_t got = 0;
   for (;;) {
     if (got == text.size()) text.resize(text.size() + (1 << 16));  // it may have grown since
-    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    const ssize_t n = ::pread(fd, text.data() + got, text.size() - got, static_cast<off_t>(offset + got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const int err = errno;
@@ -234,28 +236,9 @@ bool LiveTail::refresh() {
 // The complete lines appended to `file` since `seg.offset`, as one more piece; false when there
 // are none (or the file is gone: compacted between the listing and now).
 bool LiveTail::read_more(const fs::path& file, Segment& seg) {
-  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return false;
-    throw IoError(file.string() + ": cannot read live segment: " + std::strerror(errno));
-  }
-  std::string text;
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(seg.offset + text.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      throw IoError(file.string() + ": cannot read live segment: " + std::strerror(err));
-    }
-    if (n == 0) break;
-    text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  const auto last = text.rfind('\n');
-  if (last == std::string::npos) return false;
-  text.resize(last + 1);
+  const auto more = complete_lines(file, seg.offset);
+  if (!more || more->empty()) return false;
+  const std::string& text = *more;
   auto piece = std::make_shared<LiveView::Piece>();
   std::int64_t samples = 0;
   int lines = seg.lines;

@@ -79,10 +79,10 @@ pass "skipped partitions printed and counted (stats, dependency, novelty)"
 tm stats --help > h.txt
 grep -q -- "--bucket" h.txt && grep -q "telemine run --help" h.txt && ! grep -q "dependency.grid\|--grid" h.txt \
   || fail "stats --help: $(cat h.txt)"
-tm dependency --help | grep -q -- "--bins .*(2 .. 64; default 16)" || fail "dependency --help has no bins range"
-tm novelty --help | grep -q -- "--epochs" || fail "novelty --help"
+tm dependency --help > d.txt; grep -q -- "--bins .*(2 .. 64; default 16)" d.txt || fail "dependency --help has no bins range"
+tm novelty --help > n.txt; grep -q -- "--epochs" n.txt || fail "novelty --help"  # a file: grep -q would cut the pipe short
 for k in $(tm --help | sed -n 's/^  \(stats\|dependency\|novelty\|forest\) .*/\1/p'); do
-  tm "$k" --help | grep -q "^\[$k\] keys" || fail "$k --help"
+  tm "$k" --help > k.txt; grep -q "^\[$k\] keys" k.txt || fail "$k --help"
 done
 [ "$(tm --help | grep -cE '^  (stats|dependency|novelty|forest) ')" -eq 4 ] || fail "kind commands not listed"
 # run JOB --bucket: the job file's kind lets its keys go without prefix.
