@@ -18,7 +18,7 @@ namespace {
 
 const char* kUsage =
     "--archive A --mission M (--input - | --listen HOST:PORT) [--flush 200ms] [--lateness 5min] "
-    "[--compact-every 10min] [--alerts FILE] [--models DIR]";
+    "[--compact-every 10min] [--alerts FILE] [--models DIR] [--stats FILE [--stats-bucket 1min]]";
 
 // Options as every command reads them; false after --help.
 bool parse_args(const std::vector<std::string>& args, po::options_description& desc, po::variables_map& vm) {
@@ -45,7 +45,7 @@ bool parse_args(const std::vector<std::string>& args, po::options_description& d
 
 int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
   StreamOptions o;
-  std::string archive, input, listen, flush, lateness, every, slice, alerts, models;
+  std::string archive, input, listen, flush, lateness, every, slice, alerts, models, stats, stats_bucket;
   po::options_description desc("stream options");
   desc.add_options()
       ("archive", po::value(&archive)->required(), "archive folder (created if missing)")
@@ -57,7 +57,9 @@ int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
       ("compact-every", po::value(&every)->default_value("10min"), "compaction interval (also when a day closes, and at the end)")
       ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)")
       ("alerts", po::value(&alerts), "out-of-limit alerts (telemine limits) as JSON lines to FILE (- : stdout)")
-      ("models", po::value(&models), "a novelty job's models folder: each model's periods scored as they complete, novel ones alerted");
+      ("models", po::value(&models), "a novelty job's models folder: each model's periods scored as they complete, novel ones alerted")
+      ("stats", po::value(&stats), "per-bucket statistics of every parameter, kept as samples arrive, as JSON lines to FILE (- : stdout) when a bucket completes")
+      ("stats-bucket", po::value(&stats_bucket)->default_value("1min"), "the bucket width of --stats");
   po::variables_map vm;
   if (!parse_args(args, desc, vm)) return 0;
   if (comm.size() > 1) throw UsageError("telemine stream runs as one process (not under mpirun -np > 1)");
@@ -71,16 +73,18 @@ int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
   o.slice = parse_duration(slice);
   o.alerts = alerts;
   o.models = models;
+  o.stats = stats;
+  o.stats_bucket = parse_duration(stats_bucket);
   const Endpoint endpoint = input.empty() ? parse_endpoint(listen) : Endpoint{true, "", 0};
   StreamEngine engine(o);
   serve_stream(engine, endpoint);
   const StreamCounters c = engine.counters();
   std::fprintf(stderr,
                "stream %s: %lld samples acknowledged, %lld malformed lines and %lld late samples refused, "
-               "%lld compactions, %lld alerts, %lld novel periods\n",
+               "%lld compactions, %lld alerts, %lld novel periods, %lld buckets of statistics\n",
                o.mission.c_str(), static_cast<long long>(c.acked), static_cast<long long>(c.malformed),
                static_cast<long long>(c.late), static_cast<long long>(c.compactions),
-               static_cast<long long>(c.alerts), static_cast<long long>(c.novel));
+               static_cast<long long>(c.alerts), static_cast<long long>(c.novel), static_cast<long long>(c.buckets));
   return 0;
 }
 

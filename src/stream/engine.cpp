@@ -22,6 +22,7 @@
 #include "io/mission_writer.hpp"
 #include "stream/compactor.hpp"
 #include "stream/limits.hpp"
+#include "stream/live_stats.hpp"
 #include "stream/novelty.hpp"
 #include "stream/segment.hpp"
 
@@ -79,6 +80,17 @@ bool blank(std::string_view s) {
 
 }  // namespace
 
+// All of `text` to `fd` (none: nothing to do); false with errno set when the write failed.
+bool write_out(int fd, const std::string& text) {
+  for (std::size_t done = 0; fd >= 0 && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
 class StreamEngine::Impl {
  public:
   StreamOptions o;
@@ -100,12 +112,18 @@ class StreamEngine::Impl {
   std::vector<Alert> alerts;                          // raised, waiting for their sample's flush
   std::unique_ptr<LiveNovelty> novelty;               // --models
   std::vector<NoveltyAlert> novel;                    // scored, waiting for their samples' flush
+  std::optional<LiveStats> live_stats;                // --stats
+  std::string stats_text;                             // closed buckets, waiting for their samples' flush
+  int stats_fd = -1;
   std::vector<io::Event> unarchived;                  // written out, waiting for a compaction
   int alerts_fd = -1;
 
   ~Impl() {
     if (alerts_fd > STDERR_FILENO) ::close(alerts_fd);
+    if (stats_fd > STDERR_FILENO) ::close(stats_fd);
   }
+  void close_periods();
+  void close_all_periods();
   void open_mission();
   void check_limits(std::string_view param, TimeNs t, double v);
   void write_alerts();
@@ -158,16 +176,33 @@ void StreamEngine::Impl::write_alerts() {
     unarchived.push_back(novelty_event(a));
   }
   novel.clear();
-  for (std::size_t done = 0; alerts_fd >= 0 && done < text.size();) {
-    const ssize_t n = ::write(alerts_fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      log::warn("stream: cannot write alerts to " + o.alerts.string() + ": " + std::strerror(errno) +
-                " (they still go into the archive as events)");
-      break;
-    }
-    done += static_cast<std::size_t>(n);
+  if (!write_out(alerts_fd, text))
+    log::warn("stream: cannot write alerts to " + o.alerts.string() + ": " + std::strerror(errno) +
+              " (they still go into the archive as events)");
+  if (!write_out(stats_fd, stats_text))
+    log::warn("stream: cannot write statistics to " + o.stats.string() + ": " + std::strerror(errno));
+  stats_text.clear();
+}
+
+// Periods and buckets complete now: novelty scores and statistics, written once their samples
+// are durable.
+void StreamEngine::Impl::close_periods() {
+  if (novelty) {
+    const std::size_t before = novel.size();
+    novelty->close_until(newest, novel);
+    counts.novel += static_cast<std::int64_t>(novel.size() - before);
   }
+  if (live_stats) live_stats->close_until(newest, stats_text);
+}
+
+// The end of the stream closes every period and bucket.
+void StreamEngine::Impl::close_all_periods() {
+  if (novelty) {
+    const std::size_t before = novel.size();
+    novelty->close_all(novel);
+    counts.novel += static_cast<std::int64_t>(novel.size() - before);
+  }
+  if (live_stats) live_stats->close_all(stats_text);
 }
 
 void StreamEngine::Impl::rotate() {
@@ -205,6 +240,12 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
     if (m.alerts_fd < 0) throw IoError(m.o.alerts.string() + ": cannot open the alerts file: " + std::strerror(errno));
   }
   if (!m.o.models.empty()) m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness);
+  if (!m.o.stats.empty()) {
+    if (m.o.stats_bucket <= 0) throw UsageError("stream: --stats-bucket must be positive");
+    m.live_stats.emplace(m.o.mission, m.o.stats_bucket, m.o.lateness);
+    m.stats_fd = m.o.stats == "-" ? STDOUT_FILENO : ::open(m.o.stats.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (m.stats_fd < 0) throw IoError(m.o.stats.string() + ": cannot open the statistics file: " + std::strerror(errno));
+  }
   m.compactor.emplace(m.o.archive, m.o.mission, m.slice);
   // A restart replays what the previous stream left: its segments are compacted first.
   if (r.samples > 0 || r.next_number > 1) m.compactor->request(m.active_number);
@@ -250,6 +291,7 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
   m.oldest = std::min(m.oldest, t);
   if (!m.limits.empty()) m.check_limits(f.param, t, v);
   if (m.novelty) m.novelty->add(f.param, t, v);
+  if (m.live_stats) m.live_stats->add(f.param, t, v);
   char buf[24];
   m.batch.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
   m.batch += ',';
@@ -264,14 +306,10 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
 
 bool StreamEngine::flush() {
   Impl& m = *impl_;
-  // Periods complete now are scored; their alerts go out once their samples are durable.
-  if (m.novelty) {
-    const std::size_t before = m.novel.size();
-    m.novelty->close_until(m.newest, m.novel);
-    m.counts.novel += static_cast<std::int64_t>(m.novel.size() - before);
-  }
+  m.close_periods();
+  const bool pending = !m.alerts.empty() || !m.novel.empty() || !m.stats_text.empty();
   if (m.batch.empty()) {
-    if (!m.alerts.empty() || !m.novel.empty()) m.write_alerts();
+    if (pending) m.write_alerts();
     return true;
   }
   std::string error;
@@ -283,7 +321,7 @@ bool StreamEngine::flush() {
   }
   if (!m.disk_error.empty()) log::info("stream: the disk takes writes again; acknowledging");
   m.disk_error.clear();
-  if (!m.alerts.empty() || !m.novel.empty()) m.write_alerts();
+  if (pending) m.write_alerts();
   for (auto& c : m.clients) {
     c.acked += c.pending;
     m.counts.acked += c.pending;
@@ -302,6 +340,7 @@ DurationNs StreamEngine::flush_period() const noexcept { return impl_->o.flush; 
 StreamCounters StreamEngine::counters() const {
   StreamCounters c = impl_->counts;
   c.compactions = impl_->compactor->completed();
+  if (impl_->live_stats) c.buckets = impl_->live_stats->written();
   return c;
 }
 
@@ -338,13 +377,7 @@ void StreamEngine::compact_now() {
 }
 
 void StreamEngine::finish() {
-  // The end of the stream closes every period: scored as the batch job scores the last ones.
-  Impl& m0 = *impl_;
-  if (m0.novelty) {
-    const std::size_t before = m0.novel.size();
-    m0.novelty->close_all(m0.novel);
-    m0.counts.novel += static_cast<std::int64_t>(m0.novel.size() - before);
-  }
+  impl_->close_all_periods();  // scored and written as the batch jobs would score the last ones
   compact_now();
   // The empty active segment (only its header, perhaps) goes too: nothing is left live.
   Impl& m = *impl_;

@@ -35,6 +35,8 @@ struct StreamOptions {
   std::size_t max_batch_bytes = 64u << 20;   ///< reading pauses while a batch is this large (disk full)
   std::filesystem::path alerts;              ///< out-of-limit alerts as JSON lines (`-`: stdout); empty: none
   std::filesystem::path models;              ///< novelty models to score live periods with (stream/novelty.hpp); empty: none
+  std::filesystem::path stats;               ///< per-bucket statistics as JSON lines (stream/live_stats.hpp; `-`: stdout)
+  DurationNs stats_bucket = kMinute;         ///< their bucket width
 };
 
 struct StreamCounters {
@@ -46,6 +48,7 @@ struct StreamCounters {
   std::int64_t recovered = 0;  ///< samples found in segments at start (a restart)
   std::int64_t alerts = 0;     ///< out-of-limit alerts raised (stream/limits.hpp)
   std::int64_t novel = 0;      ///< novel periods alerted (stream/novelty.hpp)
+  std::int64_t buckets = 0;    ///< per-bucket statistics written (stream/live_stats.hpp)
 };
 
 class StreamEngine {

@@ -58,3 +58,36 @@ tpid=
 stats 2 "$A" "$WORK/after"
 cmp -s "$WORK/want/stats.csv" "$WORK/after/stats.csv" || fail "stats after the compaction differ"
 pass "the same after the compaction"
+
+# Statistics kept by the stream itself as samples arrive (--stats): each bucket written once
+# complete, with the figures a stats job over the archive gives (to rounding), whatever the
+# arrival order within the lateness.
+/usr/bin/python3 - "$WORK/live.csv" "$WORK/day3.csv" <<'PY'
+import sys
+rows = [l for l in open(sys.argv[1]) if l.split(",")[0] >= "1767398400000000000"]  # day 3, no resent sample
+for i in range(0, len(rows) - 1, 7):
+    rows[i], rows[i + 1] = rows[i + 1], rows[i]  # out of order, 30 s apart
+open(sys.argv[2], "w").write("".join(rows))
+PY
+tm stream --archive "$A" --mission LIVE2 --input - --stats "$WORK/live-stats.jsonl" --stats-bucket 7min \
+  < "$WORK/day3.csv" > /dev/null 2> "$WORK/stream2.err" || fail "stream --stats: $(cat "$WORK/stream2.err")"
+mp 1 stats --archive "$A" --mission LIVE2 --bucket 7min --output "$WORK/s2" --quiet > /dev/null
+/usr/bin/python3 - "$WORK/live-stats.jsonl" "$WORK/s2/stats.csv" <<'PY' || fail "--stats differ from the stats job"
+import csv, json, math, sys
+live = {(r["param"], r["bucket_start"]): r for r in map(json.loads, open(sys.argv[1]))}
+batch = {(r["param"], r["bucket_start"]): r for r in csv.DictReader(open(sys.argv[2]))}
+assert live.keys() == batch.keys(), (len(live), len(batch), sorted(set(live) ^ set(batch))[:3])
+for k, b in batch.items():
+    l = live[k]
+    assert int(b["count"]) == l["count"] and int(b["nan_count"]) == l["nan_count"], (k, b, l)
+    for f in ("min", "max", "first", "last"):
+        assert float(b[f]) == l[f], (k, f, b[f], l[f])
+    for f in ("mean", "std"):
+        if b[f] in ("", "nan"):
+            assert l[f] is None, (k, f, l[f])
+        else:
+            assert math.isclose(float(b[f]), l[f], rel_tol=1e-9, abs_tol=1e-12), (k, f, b[f], l[f])
+print(len(live), "buckets")
+PY
+grep -q "$(wc -l < "$WORK/live-stats.jsonl") buckets of statistics" "$WORK/stream2.err" || fail "summary: $(cat "$WORK/stream2.err")"
+pass "--stats: every bucket as the stats job gives it, written as it completed"
