@@ -4,7 +4,9 @@
 stream_client.py PORT FILE [--cut BYTES] [--garbage]
   sends FILE's bytes to 127.0.0.1:PORT, closes its sending side and prints every reply line
   (`ack N`, `error L: ...`) until the server closes the connection.
-  --cut BYTES: sends only the first BYTES bytes, then closes at once, mid-line.
+  --cut BYTES: sends only the first BYTES bytes and closes its side mid-line (a clean close:
+             a reset would let the kernel drop what the server had not read yet; --garbage
+             tests resets).
   --garbage: sends random bytes, then resets the connection (no reply read).
 """
 import os
@@ -22,9 +24,7 @@ def main():
         s.close()  # linger 0: a reset
         return
     if "--cut" in sys.argv:
-        s.sendall(data[: int(sys.argv[sys.argv.index("--cut") + 1])])
-        s.close()  # mid-line, without reading a reply
-        return
+        data = data[: int(sys.argv[sys.argv.index("--cut") + 1])]
     s.sendall(data)
     s.shutdown(socket.SHUT_WR)
     buf = b""

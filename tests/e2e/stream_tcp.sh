@@ -44,7 +44,7 @@ for c, prefix in enumerate("ABCD"):
     open("%s/c%d.csv" % (work, c), "w", newline="").write(end.join(lines) + end)
     open("%s/good/c%d.csv" % (work, c), "w").write("time,param,value\n" + "\n".join(good) + "\n")
     open("%s/c%d.bad" % (work, c), "w").write("".join("%d %s\n" % kv for kv in bad.items()))
-# Client 3 dies mid-line: its whole lines before the cut are taken (never acknowledged to it).
+# Client 3 closes mid-line: its whole lines before the cut are taken, the cut one dropped.
 data = open(work + "/c3.csv", "rb").read()
 cut = data.index(b"\n", len(data) // 2) + 9
 open(work + "/c3.cut", "w").write(str(cut))
@@ -66,7 +66,7 @@ p0=$!
 p1=$!
 /usr/bin/python3 "$CLIENT" "$port" "$WORK/c0.csv" --garbage &
 pg=$!
-/usr/bin/python3 "$CLIENT" "$port" "$WORK/c3.csv" --cut "$(cat "$WORK/c3.cut")" &
+/usr/bin/python3 "$CLIENT" "$port" "$WORK/c3.csv" --cut "$(cat "$WORK/c3.cut")" > "$WORK/r3" &
 p3=$!
 /usr/bin/python3 "$CLIENT" "$port" "$WORK/c2.csv" > "$WORK/r2" &
 p2=$!
@@ -81,6 +81,8 @@ for c in 0 1 2; do
   done < "$WORK/c$c.bad"
   [ "$(grep -c '^error ' "$WORK/r$c")" -eq 4 ] || fail "client $c: refusals $(grep error "$WORK/r$c")"
 done
+want=$(( $(wc -l < "$WORK/good/c3.csv") - 1 ))
+[ "$(grep '^ack ' "$WORK/r3" | tail -1 | cut -d' ' -f2)" = "$want" ] || fail "client 3 (closed mid-line): last ack, want $want: $(tail -2 "$WORK/r3")"
 pass "three TCP clients at once: each its own acks (all its good samples) and refusals by line number"
 
 # Live: nothing compacted yet (no day closed within --lateness 3d, interval 1h), yet get sees all.
