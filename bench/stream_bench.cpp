@@ -8,7 +8,11 @@
 //     p50/p99 from a sample sent to `telemine get` returning it (or `telemine serve`, polled over
 //     HTTP on loopback), with the stream taking RATE samples/s (default 100,000) meanwhile.
 //   stream_bench compact DIR [PARAMS] [HOURS]
-//     compaction (an ingest of the segment) of a day at 1 Hz x 1,000 parameters.
+//     compaction (an ingest of the segment) of a day at 1 Hz x 1,000 parameters, parsed from
+//     its file (a segment a restarted stream recovers).
+//   stream_bench compact-live DIR [PARAMS] [HOURS]
+//     the same day taken by the stream engine in-process, then its compaction as the stream
+//     does it: from the samples the engine kept, the file not parsed again.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -36,6 +40,7 @@
 #include "io/csv_writer.hpp"
 #include "io/live.hpp"
 #include "stream/compactor.hpp"
+#include "stream/engine.hpp"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -357,6 +362,42 @@ int compact(const fs::path& dir, int params, int hours) {
 
 }  // namespace
 
+// A day at 1 Hz x PARAMS parameters taken line by line by the engine (untimed; flushed every
+// 2^20 samples), then the compaction at the end of the stream, timed.
+int compact_live(const fs::path& dir, int params, int hours) {
+  fs::remove_all(dir);
+  telemine::stream::StreamOptions o;
+  o.archive = dir;
+  o.mission = "B";
+  o.lateness = 2 * telemine::kDay;
+  o.compact_every = 1000 * telemine::kDay;
+  telemine::stream::StreamEngine e(o);
+  const int client = e.add_client();
+  std::string line, refusal;
+  char buf[96];
+  std::int64_t n = 0;
+  const auto g0 = Clock::now();
+  for (std::int64_t sec = 0; sec < hours * 3600LL; ++sec)
+    for (int p = 0; p < params; ++p) {
+      char* end = std::to_chars(buf, buf + 32, kT0 + sec * 1000000000LL).ptr;
+      end += std::snprintf(end, 40, ",P%04d,", p);
+      line.assign(buf, end);
+      telemine::io::append_csv_number(line, static_cast<double>((sec * 31 + p) % 4096) * 0.125);
+      if (!e.line(client, ++n + 1, line, refusal)) std::abort();
+      if (n % (1 << 20) == 0 && !e.flush()) std::abort();
+    }
+  if (!e.flush()) std::abort();
+  const double taken = seconds_since(g0);
+  const auto t0 = Clock::now();
+  e.compact_now();
+  const double s = seconds_since(t0);
+  std::printf("taken by the engine: %lld samples (%d params x %d h at 1 Hz) in %.1f s\n", static_cast<long long>(n), params,
+              hours, taken);
+  std::printf("compaction into the day partition, from the kept samples: %.1f s (%.2f M samples/s)\n", s,
+              static_cast<double>(n) / s / 1e6);
+  return 0;
+}
+
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "throughput" && argc >= 4)
@@ -366,9 +407,12 @@ int main(int argc, char** argv) {
                    argc > 6 ? argv[6] : "10s", argc > 7 && std::string(argv[7]) == "serve");
   if (mode == "compact" && argc >= 3)
     return compact(argv[2], argc > 3 ? std::stoi(argv[3]) : 1000, argc > 4 ? std::stoi(argv[4]) : 24);
+  if (mode == "compact-live" && argc >= 3)
+    return compact_live(argv[2], argc > 3 ? std::stoi(argv[3]) : 1000, argc > 4 ? std::stoi(argv[4]) : 24);
   std::fprintf(stderr,
                "usage: stream_bench throughput TELEMINE DIR [SAMPLES] [CLIENTS]\n"
                "       stream_bench latency TELEMINE DIR [RATE] [SECONDS] [COMPACT_EVERY] [get|serve]\n"
-               "       stream_bench compact DIR [PARAMS] [HOURS]\n");
+               "       stream_bench compact DIR [PARAMS] [HOURS]\n"
+               "       stream_bench compact-live DIR [PARAMS] [HOURS]\n");
   return 2;
 }

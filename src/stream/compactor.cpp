@@ -27,7 +27,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using SeriesMap = std::map<std::string, io::Series, std::less<>>;
+using SeriesMap = SegmentSamples;
+
+// Appends `more` (later samples) to `out`, parameter by parameter.
+void append_samples(SeriesMap& out, SeriesMap&& more) {
+  for (auto& [name, s] : more) {
+    io::Series& to = out[name];
+    if (to.time.empty()) {
+      to = std::move(s);
+      continue;
+    }
+    to.time.insert(to.time.end(), s.time.begin(), s.time.end());
+    to.value.insert(to.value.end(), s.value.begin(), s.value.end());
+  }
+}
 
 // Appends the samples of the whole lines in text[begin, end) per parameter, in line order;
 // `line` is the number of the first. Lines are in the stream's canonical form (ns time, name,
@@ -111,25 +124,24 @@ void read_segment(const fs::path& file, SeriesMap& out) {
   for (auto& h : helpers) h.join();
   for (const auto& e : errors)
     if (e) std::rethrow_exception(e);  // the first piece's error: the first bad line
-  for (auto& piece : maps)
-    for (auto& [name, s] : piece) {
-      io::Series& to = out[name];
-      if (to.time.empty()) {
-        to = std::move(s);
-        continue;
-      }
-      to.time.insert(to.time.end(), s.time.begin(), s.time.end());
-      to.value.insert(to.value.end(), s.value.begin(), s.value.end());
-    }
+  for (auto& piece : maps) append_samples(out, std::move(piece));
 }
 
 // What ingest of the segments (in this order) does on one rank: per parameter, sorted with the
 // later sample winning at an equal time, cut into slices, merged into the partitions; csv-long
 // declares only parameters new to the mission.
 void write_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
-                    const std::vector<fs::path>& segments) {
+                    const std::vector<fs::path>& segments, ParsedSegments* parsed) {
   SeriesMap all;
-  for (const auto& f : segments) read_segment(f, all);
+  for (const auto& f : segments) {
+    const auto it = parsed ? parsed->find(*io::segment_number(f.filename().native())) : ParsedSegments::iterator{};
+    if (parsed && it != parsed->end()) {
+      append_samples(all, std::move(it->second));  // taken by the stream already: not parsed again
+      parsed->erase(it);
+    } else {
+      read_segment(f, all);
+    }
+  }
   const Comm local = Comm::local();
   io::MissionWriter w = io::MissionWriter::open(archive, mission, local, {slice});
   std::map<TimeNs, SeriesMap> slices;
@@ -141,6 +153,10 @@ void write_segments(const fs::path& archive, const std::string& mission, Duratio
       const auto j = static_cast<std::size_t>(
           std::lower_bound(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.end(), start + w.slice()) - s.time.begin());
       io::Series& part = slices[start][name];
+      if (i == 0 && j == s.size()) {
+        part = std::move(s);  // the whole series in one slice (a day's segment): no copy
+        break;
+      }
       part.time.assign(s.time.begin() + static_cast<std::ptrdiff_t>(i), s.time.begin() + static_cast<std::ptrdiff_t>(j));
       part.value.assign(s.value.begin() + static_cast<std::ptrdiff_t>(i), s.value.begin() + static_cast<std::ptrdiff_t>(j));
       i = j;
@@ -154,7 +170,7 @@ void write_segments(const fs::path& archive, const std::string& mission, Duratio
 }  // namespace
 
 std::size_t compact_segments(const fs::path& archive, const std::string& mission, DurationNs slice,
-                             std::uint64_t below) {
+                             std::uint64_t below, ParsedSegments* parsed) {
   const fs::path dir = archive / mission;
   std::vector<fs::path> segments;
   for (const auto& f : io::list_segments(dir)) {
@@ -167,7 +183,7 @@ std::size_t compact_segments(const fs::path& archive, const std::string& mission
     segments.push_back(f);
   }
   if (segments.empty()) return 0;
-  write_segments(archive, mission, slice, segments);
+  write_segments(archive, mission, slice, segments, parsed);
   // Only now, with the partitions and catalogue in place, may the segments go. A kill between
   // the two leaves segments whose re-ingest changes nothing.
   for (const auto& f : segments) fs::remove(f);
@@ -201,10 +217,11 @@ Compactor::~Compactor() {
   thread_.join();
 }
 
-bool Compactor::request(std::uint64_t below, std::vector<io::Event> events) {
+bool Compactor::request(std::uint64_t below, std::vector<io::Event> events, ParsedSegments parsed) {
   {
     std::lock_guard lock(mutex_);
     events_.insert(events_.end(), std::make_move_iterator(events.begin()), std::make_move_iterator(events.end()));
+    parsed_.merge(parsed);
     if (running_ || below_ != 0) return false;
     below_ = below;
   }
@@ -238,19 +255,24 @@ void Compactor::run() {
     below_ = 0;
     std::vector<io::Event> events = std::move(events_);
     events_.clear();
+    ParsedSegments parsed = std::move(parsed_);
+    parsed_.clear();
     lock.unlock();
     std::string error;
     std::size_t n = 0;
     try {
-      n = compact_segments(archive_, mission_, slice_, below);
+      n = compact_segments(archive_, mission_, slice_, below, &parsed);
       if (!events.empty()) add_events(archive_, mission_, events);
       events.clear();
     } catch (const std::exception& e) {
       error = e.what();
       log::warn("stream: compaction failed (the segments stay and are compacted later): " + error);
     }
+    // A failed compaction may have consumed some segments' samples: those are parsed next time.
+    if (!error.empty()) parsed.clear();
     lock.lock();
     events_.insert(events_.begin(), events.begin(), events.end());  // not written: the next time
+    parsed_.merge(parsed);  // segments at or above `below`: later
     running_ = false;
     error_ = error;
     if (error.empty() && n > 0) ++completed_;

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,10 +20,17 @@
 
 namespace telemine::stream {
 
+/// One segment's samples per parameter, in line order: what parsing the segment gives.
+using SegmentSamples = std::map<std::string, io::Series, std::less<>>;
+/// Segments' samples already in memory (the stream took them line by line), by segment number.
+using ParsedSegments = std::map<std::uint64_t, SegmentSamples>;
+
 /// Compacts the segments of ARCHIVE/MISSION/live numbered below `below`, then removes them.
-/// Returns how many it compacted. Throws IoError naming a bad line (the segments then stay).
+/// A segment in `parsed` is taken from there instead of its file (entries used are moved
+/// out). Returns how many it compacted. Throws IoError naming a bad line (the segments then
+/// stay).
 std::size_t compact_segments(const std::filesystem::path& archive, const std::string& mission, DurationNs slice,
-                             std::uint64_t below);
+                             std::uint64_t below, ParsedSegments* parsed = nullptr);
 
 class Compactor {
  public:
@@ -33,8 +41,9 @@ class Compactor {
   Compactor& operator=(const Compactor&) = delete;
 
   /// Asks for the segments numbered below `below` to be compacted, and `events` (alerts) to be
-  /// added to the catalogue after them. False when one is running (the events are kept).
-  bool request(std::uint64_t below, std::vector<io::Event> events = {});
+  /// added to the catalogue after them; `parsed`: sealed segments' samples already in memory,
+  /// so that they are not parsed again. False when one is running (events and samples are kept).
+  bool request(std::uint64_t below, std::vector<io::Event> events = {}, ParsedSegments parsed = {});
   bool busy() const;
   /// Waits until no compaction runs or is asked for; returns the last one's error ("" if none).
   std::string wait();
@@ -53,6 +62,7 @@ class Compactor {
   bool stop_ = false;
   std::string error_;
   std::vector<io::Event> events_;  // waiting for a compaction that succeeds
+  ParsedSegments parsed_;          // waiting for their segments' compaction
   std::int64_t completed_ = 0;
   std::thread thread_;
 };

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
@@ -80,6 +81,17 @@ bool blank(std::string_view s) {
 
 }  // namespace
 
+// Samples of the active segment kept in memory for its compaction, at most (16 bytes each, plus
+// the series' slack: 2-4 GB, a day at 1 Hz x 1,500 parameters); a larger segment is parsed from
+// its file instead.
+constexpr std::int64_t kParsedCap = 128LL << 20;
+
+// Hashes names as std::string and std::string_view alike, so lookups build no string.
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 // All of `text` to `fd` (none: nothing to do); false with errno set when the write failed.
 bool write_out(int fd, const std::string& text) {
   for (std::size_t done = 0; fd >= 0 && done < text.size();) {
@@ -112,6 +124,12 @@ class StreamEngine::Impl {
   std::vector<Alert> alerts;                          // raised, waiting for their sample's flush
   std::unique_ptr<LiveNovelty> novelty;               // --models
   std::vector<NoveltyAlert> novel;                    // scored, waiting for their samples' flush
+  // The active segment's samples as taken, so that its compaction need not parse it again; given
+  // up (the compaction then parses the file) past kParsedCap samples.
+  std::unordered_map<std::string, io::Series, NameHash, std::equal_to<>> active_samples;
+  std::int64_t active_count = 0;
+  bool active_kept = true;
+  ParsedSegments sealed;  // sealed segments' samples, for the next compaction request
   std::optional<LiveStats> live_stats;                // --stats
   std::string stats_text;                             // closed buckets, waiting for their samples' flush
   int stats_fd = -1;
@@ -124,6 +142,7 @@ class StreamEngine::Impl {
   }
   void close_periods();
   void close_all_periods();
+  void keep(std::string_view param, TimeNs t, double v);
   void open_mission();
   void check_limits(std::string_view param, TimeNs t, double v);
   void write_alerts();
@@ -207,9 +226,30 @@ void StreamEngine::Impl::close_all_periods() {
 
 void StreamEngine::Impl::rotate() {
   active.emplace(SegmentWriter::create(io::live_dir(mission_dir) / io::segment_file_name(active_number + 1)));
+  if (active_kept && active_count > 0) {
+    SegmentSamples& seg = sealed[active_number];
+    for (auto& [name, series] : active_samples) seg.emplace(name, std::move(series));
+  }
+  active_samples.clear();
+  active_count = 0;
+  active_kept = true;
   ++active_number;
   batch.assign(kHeader);
   oldest = kTimeMax;
+}
+
+void StreamEngine::Impl::keep(std::string_view param, TimeNs t, double v) {
+  if (!active_kept) return;
+  if (active_count >= kParsedCap) {
+    active_samples.clear();
+    active_kept = false;
+    return;
+  }
+  auto it = active_samples.find(param);  // no string built: a transparent hash
+  if (it == active_samples.end()) it = active_samples.emplace(std::string(param), io::Series{}).first;
+  it->second.time.push_back(t);
+  it->second.value.push_back(v);
+  ++active_count;
 }
 
 StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>()) {
@@ -292,6 +332,7 @@ bool StreamEngine::line(int client, std::int64_t number, std::string_view text, 
   if (!m.limits.empty()) m.check_limits(f.param, t, v);
   if (m.novelty) m.novelty->add(f.param, t, v);
   if (m.live_stats) m.live_stats->add(f.param, t, v);
+  m.keep(f.param, t, v);
   char buf[24];
   m.batch.append(buf, std::to_chars(buf, buf + sizeof buf, t).ptr);
   m.batch += ',';
@@ -360,8 +401,9 @@ void StreamEngine::tick(Clock::time_point now) {
       return;
     }
   }
-  m.compactor->request(m.active_number, std::move(m.unarchived));
+  m.compactor->request(m.active_number, std::move(m.unarchived), std::move(m.sealed));
   m.unarchived.clear();
+  m.sealed.clear();
 }
 
 void StreamEngine::compact_now() {
@@ -369,8 +411,9 @@ void StreamEngine::compact_now() {
   m.compactor->wait();
   if (!flush()) throw IoError("stream: the last batch could not be written: " + m.disk_error);
   if (m.active->size() > static_cast<std::int64_t>(kHeader.size())) m.rotate();
-  m.compactor->request(m.active_number, std::move(m.unarchived));
+  m.compactor->request(m.active_number, std::move(m.unarchived), std::move(m.sealed));
   m.unarchived.clear();
+  m.sealed.clear();
   const std::string error = m.compactor->wait();
   if (!error.empty()) throw IoError("stream: compaction failed (the segments stay): " + error);
   m.last_compaction = Clock::now();

@@ -61,5 +61,22 @@ TEST(Compactor, ABadLineInALaterPieceIsNamedByItsNumberAndTheSegmentStays) {
   EXPECT_EQ(io::list_segments(dir / "arc" / "M").size(), 1u);
 }
 
+TEST(Compactor, ASegmentTheStreamHasParsedIsNotParsedAgain) {
+  test::TempDir dir;
+  write_segment(dir / "arc");
+  // What the stream kept of segment 1 (here: deliberately not the file's lines, to see which
+  // one the compaction used), and nothing of a segment 2 that is not there.
+  ParsedSegments parsed;
+  parsed[1]["A"] = io::Series{{kT0, kT0 + kSecond}, {7, 8}};
+  parsed[2]["A"] = io::Series{{kT0 + 5 * kSecond}, {9}};
+  EXPECT_EQ(compact_segments(dir / "arc", "M", kDay, 2, &parsed), 1u);
+  const io::Archive a = io::Archive::open(dir / "arc");
+  const io::Series s = a.read(a.catalog("M"), "A");
+  EXPECT_EQ(s.value, std::vector<double>({7, 8}));
+  EXPECT_EQ(a.catalog("M").find_param("B"), nullptr);
+  EXPECT_EQ(parsed.count(1), 0u);  // used, moved out
+  EXPECT_EQ(parsed.count(2), 1u);  // not this compaction's
+}
+
 }  // namespace
 }  // namespace telemine::stream
