@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -108,9 +109,11 @@ void save_file(Hid& f, const std::filesystem::path& file) {
   if (!f.close()) fail(file, "", "cannot close");
   const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
+  // In pieces of 8 MB: one write of a 1.4 GB image took 2.6-3.5 s here, pieces 0.95 s.
+  constexpr std::size_t kPiece = 8u << 20;
   std::size_t done = 0;
   while (done < image.size()) {
-    const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+    const ssize_t n = ::write(fd, image.data() + done, std::min(kPiece, image.size() - done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : ENOSPC;
