@@ -292,20 +292,9 @@ std::vector<std::string> LiveView::params() const {
   return {names.begin(), names.end()};
 }
 
-Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_view wanted) {
-  std::error_code ec;
-  const fs::path dir = archive.mission_dir(catalog.mission);
-  if (!fs::is_directory(live_dir(dir), ec)) return catalog;
-  if (!wanted.empty()) {
-    if (catalog.find_param(wanted) == nullptr && LiveSegments::read(dir).has(wanted)) {
-      catalog.params.push_back(ParamInfo{std::string(wanted)});
-      std::sort(catalog.params.begin(), catalog.params.end(),
-                [](const ParamInfo& a, const ParamInfo& b) { return a.name < b.name; });
-    }
-    return catalog;
-  }
+void add_param_names(Catalog& catalog, std::vector<std::string> names) {
   bool added = false;
-  for (auto& name : LiveSegments::read(dir).params()) {
+  for (auto& name : names) {
     if (catalog.find_param(name) != nullptr) continue;
     catalog.params.push_back(ParamInfo{std::move(name)});
     added = true;
@@ -313,6 +302,18 @@ Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_vi
   if (added)
     std::sort(catalog.params.begin(), catalog.params.end(),
               [](const ParamInfo& a, const ParamInfo& b) { return a.name < b.name; });
+}
+
+Catalog with_live_params(const Archive& archive, Catalog catalog, std::string_view wanted) {
+  std::error_code ec;
+  const fs::path dir = archive.mission_dir(catalog.mission);
+  if (!fs::is_directory(live_dir(dir), ec)) return catalog;
+  if (!wanted.empty()) {
+    if (catalog.find_param(wanted) == nullptr && LiveSegments::read(dir).has(wanted))
+      add_param_names(catalog, {std::string(wanted)});
+    return catalog;
+  }
+  add_param_names(catalog, LiveSegments::read(dir).params());
   return catalog;
 }
 

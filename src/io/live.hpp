@@ -105,6 +105,10 @@ class LiveTail {
   std::uint64_t version_ = 0;
 };
 
+/// Adds to `catalog` the parameters of `names` it lacks (names only, as csv-long ingest
+/// declares them), keeping its parameters sorted.
+void add_param_names(Catalog& catalog, std::vector<std::string> names);
+
 /// `catalog` with the parameters that so far only the live segments hold added (names only, as
 /// csv-long ingest declares them), so that readers find them before the first compaction.
 /// With `wanted`, only that parameter is looked for (and only when the catalogue lacks it).

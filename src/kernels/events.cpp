@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 #include <tuple>
 
@@ -77,6 +78,16 @@ std::vector<std::pair<std::size_t, int>> contributor_percents(std::span<const do
   });
   for (std::size_t k = 0; given < 100; ++k, ++given) out[order[k % order.size()]].second += 1;
   if (out.back().first == weight.size() && out.back().second == 0) out.pop_back();
+  return out;
+}
+
+std::string contributors_text(const std::vector<std::pair<std::size_t, int>>& percents, std::span<const std::string> names) {
+  std::string out;
+  for (std::size_t q = 0; q < percents.size(); ++q) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, ":%d.%02d", percents[q].second / 100, percents[q].second % 100);
+    out += (q ? ";" : "") + (percents[q].first == names.size() ? std::string("(others)") : names[percents[q].first]) + buf;
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,10 @@ std::vector<std::pair<std::size_t, double>> top_contributors(std::span<const dou
 /// No error at all: the first parameter, 100.
 std::vector<std::pair<std::size_t, int>> contributor_percents(std::span<const double> weight, std::size_t most = 3,
                                                              double min_share = 0.05);
+
+/// contributor_percents as people read them, `A:0.71;B:0.20;(others):0.09`, with the names of
+/// the model's parameters (index names.size(): `(others)`).
+std::string contributors_text(const std::vector<std::pair<std::size_t, int>>& percents, std::span<const std::string> names);
 
 struct EventScore {
   std::int64_t labels = 0;            ///< labelled intervals

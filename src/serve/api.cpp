@@ -256,11 +256,7 @@ Api::Impl::Snapshot Api::Impl::snapshot(const std::string& mission) const {
     std::lock_guard lock(h5_);
     c = archive_.catalog(mission);
   }
-  bool added = false;
-  for (auto& name : live->params())
-    if (c.find_param(name) == nullptr) c.params.push_back(io::ParamInfo{std::move(name)}), added = true;
-  if (added)
-    std::sort(c.params.begin(), c.params.end(), [](const io::ParamInfo& a, const io::ParamInfo& b) { return a.name < b.name; });
+  io::add_param_names(c, live->params());
   Snapshot snap{std::make_shared<const io::Catalog>(std::move(c)), std::move(live)};
   std::lock_guard lock(cache_mutex_);
   cache_[mission] = CachedCatalog{mtime, live_version, snap};
@@ -460,11 +456,10 @@ Response Api::Impl::decimated(const Snapshot& m, const io::ParamInfo& p, TimeNs 
   // same answer, before and after a compaction.
   const auto [live_first, live_last] = std::minmax_element(live.time.begin(), live.time.end());
   const DurationNs slice = c.slice > 0 ? c.slice : kDay;
-  const auto slice_of = [slice](TimeNs t) { return (t >= 0 ? t / slice : (t + 1) / slice - 1) * slice; };
   if (from == kTimeMin)
-    from = std::min(parts.empty() ? kTimeMax : parts.front()->start, live.size() ? slice_of(*live_first) : kTimeMax);
+    from = std::min(parts.empty() ? kTimeMax : parts.front()->start, live.size() ? bucket_start(*live_first, slice) : kTimeMax);
   if (to == kTimeMax)
-    to = std::max(parts.empty() ? kTimeMin : parts.back()->end, live.size() ? slice_of(*live_last) + slice : kTimeMin);
+    to = std::max(parts.empty() ? kTimeMin : parts.back()->end, live.size() ? bucket_start(*live_last, slice) + slice : kTimeMin);
   if (!(from < to)) from = 0, to = 1;  // nothing anywhere: an empty answer
   kernels::M4 m4(from, to, points), later(from, to, points);
   if (live.size() > 0) {

@@ -3,12 +3,11 @@
 #include <cmath>
 
 #include "io/csv_writer.hpp"
+#include "io/json.hpp"
 
 namespace telemine::stream {
 
 namespace {
-TimeNs floor_to(TimeNs t, DurationNs p) { return t - ((t % p) + p) % p; }
-
 void json_number(std::string& out, double v) {
   if (std::isfinite(v)) io::append_csv_number(out, v);
   else out += "null";
@@ -19,7 +18,7 @@ LiveStats::LiveStats(std::string mission, DurationNs bucket, DurationNs lateness
     : mission_(std::move(mission)), bucket_(bucket), lateness_(lateness) {}
 
 void LiveStats::add(std::string_view param, TimeNs t, double v) {
-  const TimeNs start = floor_to(t, bucket_);
+  const TimeNs start = bucket_start(t, bucket_);
   auto& bucket = open_[start];
   auto it = bucket.find(param);
   if (it == bucket.end()) {
@@ -45,9 +44,8 @@ void LiveStats::add(std::string_view param, TimeNs t, double v) {
 
 void LiveStats::write(const std::string& param, const Open& b, std::string& out) {
   const kernels::BucketStats& s = b.stats;
-  out += "{\"kind\":\"stats\",\"mission\":\"" + mission_ + "\",\"param\":\"";
-  for (char c : param) out += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
-  out += "\",\"bucket_start\":\"" + format_time(s.start) + "\",\"count\":" + std::to_string(s.count) +
+  out += "{\"kind\":\"stats\",\"mission\":" + io::json_quote(mission_) + ",\"param\":" + io::json_quote(param);
+  out += ",\"bucket_start\":\"" + format_time(s.start) + "\",\"count\":" + std::to_string(s.count) +
          ",\"nan_count\":" + std::to_string(s.nan_count);
   const bool any = s.count > 0;
   for (const auto& [key, v] : {std::pair<const char*, double>{"min", any ? s.min : NAN}, {"max", any ? s.max : NAN},

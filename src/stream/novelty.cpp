@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <set>
 
 #include "core/error.hpp"
 #include "io/csv_writer.hpp"
+#include "io/json.hpp"
 #include "kernels/events.hpp"
 #include "kernels/reconstruction.hpp"
 #include "kernels/stats.hpp"
@@ -33,36 +33,14 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-void json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  out += '"';
-}
-
 }  // namespace
 
 std::string novelty_json(std::string_view mission, const NoveltyAlert& a) {
-  std::string out = "{\"kind\":\"novelty\",\"mission\":";
-  json_string(out, mission);
-  out += ",\"model\":";
-  json_string(out, a.model);
-  out += ",\"param\":";
-  json_string(out, a.param);
-  out += ",\"start\":\"" + format_time(a.start) + "\",\"end\":\"" + format_time(a.end) + "\",\"score\":";
-  io::append_csv_number(out, a.score);
-  out += ",\"contributors\":";
-  json_string(out, a.contributors);
-  out += "}\n";
-  return out;
+  std::string score;
+  io::append_csv_number(score, a.score);
+  return "{\"kind\":\"novelty\",\"mission\":" + io::json_quote(mission) + ",\"model\":" + io::json_quote(a.model) +
+         ",\"param\":" + io::json_quote(a.param) + ",\"start\":\"" + format_time(a.start) + "\",\"end\":\"" +
+         format_time(a.end) + "\",\"score\":" + score + ",\"contributors\":" + io::json_quote(a.contributors) + "}\n";
 }
 
 io::Event novelty_event(const NoveltyAlert& a) {
@@ -96,7 +74,7 @@ struct LiveNovelty::Impl {
 
   Model load(const fs::path& file) const;
   void score_until(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out);
-  bool row_of(const Model& m, TimeNs start, std::vector<float>& x) const;
+  bool row_of(const Model& m, const std::vector<io::Series>& sorted, TimeNs start, std::vector<float>& x) const;
   void prune();
 };
 
@@ -133,21 +111,19 @@ Model LiveNovelty::Impl::load(const fs::path& file) const {
 }
 
 // The features of every parameter of `m` over the period starting at `start`, as the novelty
-// job's day blocks make them (jobs/novelty/features.cpp): false when one has no valid sample.
-bool LiveNovelty::Impl::row_of(const Model& m, TimeNs start, std::vector<float>& x) const {
+// job's day blocks make them (jobs/novelty/features.cpp), from each parameter's sorted samples:
+// false when one has no valid sample.
+bool LiveNovelty::Impl::row_of(const Model& m, const std::vector<io::Series>& sorted, TimeNs start,
+                               std::vector<float>& x) const {
   x.clear();
-  io::Series s;
   std::vector<kernels::BucketStats> buckets;
-  for (const auto& p : m.params) {
-    const auto it = open.find(p);
-    if (it == open.end()) return false;
-    s.time.clear(), s.value.clear();
-    for (std::size_t i = 0; i < it->second.size(); ++i)
-      if (it->second.time[i] >= start && it->second.time[i] < start + m.period)
-        s.time.push_back(it->second.time[i]), s.value.push_back(it->second.value[i]);
-    io::sort_and_dedupe(s.time, s.value);  // as ingest merges: the later sample wins
+  for (const io::Series& s : sorted) {
+    const auto from = std::lower_bound(s.time.begin(), s.time.end(), start) - s.time.begin();
+    const auto to = std::lower_bound(s.time.begin(), s.time.end(), start + m.period) - s.time.begin();
     buckets.clear();
-    kernels::bucket_stats(s.time, s.value, m.period, buckets);
+    kernels::bucket_stats(std::span(s.time).subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)),
+                          std::span(s.value).subspan(static_cast<std::size_t>(from), static_cast<std::size_t>(to - from)),
+                          m.period, buckets);
     if (buckets.empty() || buckets[0].count == 0) return false;
     const auto& b = buckets[0];
     const double sd = b.count > 1 ? std::sqrt(b.m2 / static_cast<double>(b.count - 1)) : 0.0;
@@ -158,35 +134,32 @@ bool LiveNovelty::Impl::row_of(const Model& m, TimeNs start, std::vector<float>&
 
 // The periods of `m` that end by `cutoff` and hold samples, in time order.
 void LiveNovelty::Impl::score_until(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out) {
-  const auto floor_to = [](TimeNs t, DurationNs p) { return t - ((t % p) + p) % p; };
-  const TimeNs until = cutoff == kTimeMax ? kTimeMax : floor_to(cutoff, m.period);
-  std::set<TimeNs> starts;
-  for (const auto& p : m.params)
-    if (const auto it = open.find(p); it != open.end())
-      for (const TimeNs t : it->second.time) {
-        const TimeNs s = floor_to(t, m.period);
-        if (s >= m.done && (until == kTimeMax || s + m.period <= until)) starts.insert(s);
-      }
+  const TimeNs until = cutoff == kTimeMax ? kTimeMax : bucket_start(cutoff, m.period);
+  // Each parameter's samples of those periods, sorted once and merged as ingest merges them
+  // (the later sample wins), and the periods they fall in.
   const std::size_t np = m.params.size();
+  std::vector<io::Series> sorted(np);
+  std::set<TimeNs> starts;
+  for (std::size_t q = 0; q < np; ++q) {
+    const io::Series& all = open.find(m.params[q])->second;
+    for (std::size_t i = 0; i < all.size(); ++i)
+      if (all.time[i] >= m.done && all.time[i] < until) sorted[q].time.push_back(all.time[i]), sorted[q].value.push_back(all.value[i]);
+    io::sort_and_dedupe(sorted[q].time, sorted[q].value);
+    for (const TimeNs t : sorted[q].time) starts.insert(bucket_start(t, m.period));
+  }
   std::vector<float> x, err;
   std::vector<double> score_q, score;
   for (const TimeNs s : starts) {
-    if (!row_of(m, s, x)) continue;
+    if (!row_of(m, sorted, s, x)) continue;
     kernels::normalise(x, m.mean, m.sd);
     err.assign(x.size(), 0.0f);
     m.net->errors(x, err);
     const kernels::ParameterErrors e = kernels::parameter_errors(x, err, static_cast<int>(x.size()), np, m.mean, m.sd, false, 0);
     kernels::row_scores(e.mse, np, m.ref_mean, m.ref_sd, m.threshold, score_q, score);
     if (!(score[0] > 1.0)) continue;
-    std::vector<double> weight(e.share.begin(), e.share.end());
+    const std::vector<double> weight(e.share.begin(), e.share.end());
     const auto top = kernels::contributor_percents(weight);
-    NoveltyAlert a{m.name, m.params[top.front().first], s, s + m.period, score[0], {}};
-    for (std::size_t q = 0; q < top.size(); ++q) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, ":%d.%02d", top[q].second / 100, top[q].second % 100);
-      a.contributors += (q ? ";" : "") + (top[q].first == np ? std::string("(others)") : m.params[top[q].first]) + buf;
-    }
-    out.push_back(std::move(a));
+    out.push_back({m.name, m.params[top.front().first], s, s + m.period, score[0], kernels::contributors_text(top, m.params)});
   }
   if (until != kTimeMax) m.done = std::max(m.done, until);
 }
@@ -216,17 +189,17 @@ LiveNovelty::LiveNovelty(const fs::path& dir, const std::string& mission, Durati
   if (files.empty()) throw UsageError("--models: " + dir.string() + " holds no model (GROUP.pt, as telemine novelty saves them)");
   for (const auto& f : files) impl_->models.push_back(impl_->load(f));
   for (std::size_t i = 0; i < impl_->models.size(); ++i)
-    for (const auto& p : impl_->models[i].params) impl_->readers[p].push_back(i);
+    for (const auto& p : impl_->models[i].params) {
+      impl_->readers[p].push_back(i);
+      impl_->open[p];
+    }
 }
 
 LiveNovelty::~LiveNovelty() = default;
 
-bool LiveNovelty::reads(std::string_view param) const { return impl_->readers.find(param) != impl_->readers.end(); }
-
 void LiveNovelty::add(std::string_view param, TimeNs t, double v) {
-  if (!reads(param)) return;
-  auto it = impl_->open.find(param);
-  if (it == impl_->open.end()) it = impl_->open.emplace(std::string(param), io::Series{}).first;
+  const auto it = impl_->open.find(param);  // every parameter a model reads has its entry
+  if (it == impl_->open.end()) return;
   it->second.time.push_back(t);
   it->second.value.push_back(v);
 }
@@ -246,9 +219,7 @@ void LiveNovelty::close_until(TimeNs newest, std::vector<NoveltyAlert>& out) {
 
 void LiveNovelty::close_all(std::vector<NoveltyAlert>& out) {
   for (auto& m : impl_->models) impl_->score_until(m, kTimeMax, out);
-  impl_->open.clear();
+  for (auto& [name, series] : impl_->open) series = io::Series{};
 }
-
-std::size_t LiveNovelty::models() const noexcept { return impl_->models.size(); }
 
 }  // namespace telemine::stream

@@ -40,15 +40,12 @@ class LiveNovelty {
   LiveNovelty(const LiveNovelty&) = delete;
   LiveNovelty& operator=(const LiveNovelty&) = delete;
 
-  /// True when some model reads `param`.
-  bool reads(std::string_view param) const;
   /// A sample taken into the stream (after the lateness check).
   void add(std::string_view param, TimeNs t, double v);
   /// Scores the periods complete once `newest` is the newest sample; appends the novel ones.
   void close_until(TimeNs newest, std::vector<NoveltyAlert>& out);
   /// Scores every period still open (the end of the stream).
   void close_all(std::vector<NoveltyAlert>& out);
-  std::size_t models() const noexcept;
 
  private:
   struct Impl;

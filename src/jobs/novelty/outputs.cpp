@@ -1,7 +1,6 @@
 #include "jobs/novelty/outputs.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <tuple>
 
 #include "core/comm.hpp"
@@ -102,15 +101,11 @@ void unpack(const Context& c, const std::vector<std::string>& gathered, std::vec
 DetectionRow row_of(const Context& c, const kernels::Detection& d) {
   const auto& ps = c.groups[d.model].params;
   const auto top = kernels::contributor_percents(d.weight);
-  std::string contributors;
-  for (std::size_t q = 0; q < top.size(); ++q) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, ":%d.%02d", top[q].second / 100, top[q].second % 100);
-    const std::string name = top[q].first == ps.size() ? "(others)" : c.params[ps[top[q].first]].display;
-    contributors += (q ? ";" : "") + name + buf;
-  }
+  std::vector<std::string> names;
+  for (const auto p : ps) names.push_back(c.params[p].display);
   const Param& p = c.params[ps[top.front().first]];
-  return {c.plan.missions[static_cast<std::size_t>(p.mission)].name, p.name, d.start, d.end, d.score, contributors};
+  return {c.plan.missions[static_cast<std::size_t>(p.mission)].name, p.name, d.start, d.end, d.score,
+          kernels::contributors_text(top, names)};
 }
 
 }  // namespace

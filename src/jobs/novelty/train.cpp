@@ -1,15 +1,16 @@
 #include "jobs/novelty/train.hpp"
 
-#include <fstream>
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "io/fs.hpp"
+#include "io/json.hpp"
 #include "jobs/engine/keys.hpp"
 #include "jobs/job.hpp"
 #include "jobs/product.hpp"
@@ -32,6 +33,13 @@ std::string file_name(std::string name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
   return name + ".pt";
 }
+
+namespace {
+// GROUP.skipped beside GROUP.pt: why training skipped the group.
+fs::path skipped_marker(const fs::path& dir, const std::string& group) {
+  return (dir / file_name(group)).replace_extension(".skipped");
+}
+}  // namespace
 
 ResultKey resume_base(const Context& c) {
   const Settings& s = c.set;
@@ -190,9 +198,7 @@ std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m, std::
   std::map<std::string, std::string> texts;
   const fs::path file = c.set.load / file_name(c.groups[g].name);
   if (!fs::exists(file)) {
-    fs::path marker = file;
-    marker.replace_extension(".skipped");
-    std::ifstream in(marker);
+    std::ifstream in(skipped_marker(c.set.load, c.groups[g].name));
     if (!in || !std::getline(in, skipped) || skipped.empty())
       throw IoError(file.string() + ": no model for group '" + c.groups[g].name + "'");
     return nullptr;
@@ -211,15 +217,7 @@ std::unique_ptr<Detector> load(const Context& c, std::int32_t g, Model& m, std::
 
 void save_skipped(const Context& c, std::int32_t g, const std::string& reason) {
   io::make_directories(c.set.model_dir);
-  fs::path file = c.set.model_dir / file_name(c.groups[g].name);
-  file.replace_extension(".skipped");
-  const fs::path tmp = io::temporary_name(file);
-  {
-    std::ofstream out(tmp);
-    out << reason << "\n";
-    if (!out.flush()) throw IoError(tmp.string() + ": cannot write");
-  }
-  io::rename_durably(tmp, file);
+  io::write_file_atomically(skipped_marker(c.set.model_dir, c.groups[g].name), reason + "\n");
 }
 
 void save(const Context& c, std::int32_t g, const Detector& model, const std::string& resume_key, Model& m) {
@@ -243,8 +241,7 @@ void save(const Context& c, std::int32_t g, const Detector& model, const std::st
            {"reference_from", std::to_string(reference.reference_from)},
            {"reference_to", std::to_string(reference.reference_to)}});
   m.file = file.string();
-  fs::path marker = file;
-  io::remove_quietly(marker.replace_extension(".skipped"));  // of an earlier run that skipped it
+  io::remove_quietly(skipped_marker(s.model_dir, c.groups[g].name));  // of an earlier run that skipped it
 }
 
 bool fit_normalisation(const Context& c, std::int32_t g, const Rows& r, const std::vector<char>& reference, Model& m) {

@@ -9,8 +9,6 @@ namespace telemine::jobs::stats {
 
 namespace {
 
-TimeNs slice_start(TimeNs t, DurationNs slice) { return (t >= 0 ? t / slice : (t + 1) / slice - 1) * slice; }
-
 // The rank that reads plan partition i.
 int owner_of(const Plan& plan, std::int64_t i) {
   int r = 0;
@@ -31,13 +29,12 @@ int owner_of_slice(const Plan& plan, int mission, TimeNs start) {
   return before >= 0 ? owner_of(plan, before) : first >= 0 ? owner_of(plan, first) : 0;
 }
 
-// The planned partitions of one mission must be those its catalogue lists now.
-void check_unchanged(const io::Archive& archive, const Plan& plan, int mission) {
+// The planned partitions of one mission must be those its catalogue, read now, lists.
+void check_unchanged(const io::Catalog& catalog, const Plan& plan, int mission) {
   const PlannedMission& m = plan.missions[static_cast<std::size_t>(mission)];
   std::vector<io::PartitionInfo> planned, now;
   for (const auto& p : plan.partitions)
     if (p.mission == mission) planned.push_back(p.info);
-  const io::Catalog catalog = archive.catalog(m.name);
   for (const io::PartitionInfo* p : catalog.overlapping(plan.from, plan.to)) now.push_back(*p);
   if (planned != now)
     throw Error("mission " + m.name + ": telemine stream compacted live samples into the archive while this job was planned; "
@@ -59,13 +56,14 @@ LiveInput LiveInput::read(const io::Archive& archive, const Plan& plan, int rank
     io::LiveTail tail(dir);
     tail.refresh();  // the segments first, then the catalogue (io/live.hpp)
     in.views_[m] = tail.view();
-    check_unchanged(archive, plan, static_cast<int>(m));
-    const DurationNs slice = archive.catalog(pm.name).slice;
+    const io::Catalog catalog = archive.catalog(pm.name);
+    check_unchanged(catalog, plan, static_cast<int>(m));
+    const DurationNs slice = catalog.slice;
     io::Series s;
     for (const auto& p : pm.params) {
       s.time.clear(), s.value.clear();
       in.views_[m]->append(p.name, plan.from, plan.to, s);
-      for (const TimeNs t : s.time) in.live_slices_[m].insert(slice_start(t, slice));
+      for (const TimeNs t : s.time) in.live_slices_[m].insert(bucket_start(t, slice));
     }
     std::set<TimeNs> stored;
     for (const auto& p : plan.partitions)
