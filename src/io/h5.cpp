@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <mutex>
+#include <span>
 
 #include "core/error.hpp"
 
@@ -100,20 +102,28 @@ Hid create_file(const std::filesystem::path& file) {
   return Hid(check(H5Fcreate(file.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl), file, "", "cannot create HDF5 file"));
 }
 
-void save_file(Hid& f, const std::filesystem::path& file) {
-  check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "", "cannot flush");
-  const ssize_t size = H5Fget_file_image(f, nullptr, 0);
-  if (size < 0) fail(file, "", "cannot get the file image");
-  std::string image(static_cast<std::size_t>(size), '\0');
-  if (H5Fget_file_image(f, image.data(), image.size()) != size) fail(file, "", "cannot get the file image");
-  if (!f.close()) fail(file, "", "cannot close");
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
+namespace {
+// The in-memory file's own buffer (the core driver hands it out as its "file handle"): writing it
+// directly saves H5Fget_file_image's copy, 3.8 s of a day partition's 10 s compaction (1.4 GB).
+// Its first `size` bytes are exactly what H5Fget_file_image returns (tests/io/h5_test.cpp).
+std::span<const char> core_image(hid_t f, const std::filesystem::path& file) {
+  Hid fapl(check(H5Fget_access_plist(f), file, "", "cannot get the file's access properties"));
+  if (H5Pget_driver(fapl) != H5FD_CORE) throw InternalError(file.string() + ": save_file: not an in-memory file");
+  const ssize_t size = H5Fget_file_image(f, nullptr, 0);  // the end of allocated space: no copy
+  if (size < 0) fail(file, "", "cannot get the file image size");
+  void* handle = nullptr;
+  check_status(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "", "cannot get the file image");
+  const char* mem = handle ? *static_cast<const char* const*>(handle) : nullptr;
+  if (mem == nullptr && size > 0) fail(file, "", "cannot get the file image");
+  return {mem, static_cast<std::size_t>(size)};
+}
+
+void write_all(int fd, std::span<const char> bytes, const std::filesystem::path& file) {
   // In pieces of 8 MB: one write of a 1.4 GB image took 2.6-3.5 s here, pieces 0.95 s.
   constexpr std::size_t kPiece = 8u << 20;
   std::size_t done = 0;
-  while (done < image.size()) {
-    const ssize_t n = ::write(fd, image.data() + done, std::min(kPiece, image.size() - done));
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, std::min(kPiece, bytes.size() - done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : ENOSPC;
@@ -122,7 +132,27 @@ void save_file(Hid& f, const std::filesystem::path& file) {
     }
     done += static_cast<std::size_t>(n);
   }
+}
+}  // namespace
+
+void save_file(Hid& f, const std::filesystem::path& file) {
+  check_status(H5Fflush(f, H5F_SCOPE_GLOBAL), file, "", "cannot flush");
+  const std::span<const char> image = core_image(f, file);
+  // H5Fget_file_image clears the superblock's file consistency flags (set while the file is open
+  // for writing); so does this, in a copy of the superblock's start (format spec, "Superblock").
+  std::array<char, 24> head{};
+  const std::size_t head_size = std::min(head.size(), image.size());
+  std::copy_n(image.begin(), head_size, head.begin());
+  const int version = head_size == head.size() ? static_cast<unsigned char>(head[8]) : -1;
+  if (version == 0 || version == 1) std::fill_n(head.begin() + 20, 4, '\0');
+  else if (version == 2 || version == 3) head[11] = '\0';
+  else fail(file, "", "unexpected superblock version " + std::to_string(version));
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw IoError(file.string() + ": cannot create: " + std::strerror(errno));
+  write_all(fd, {head.data(), head_size}, file);
+  write_all(fd, image.subspan(head_size), file);  // before closing `f`: closing frees the buffer
   if (::close(fd) != 0) throw IoError(file.string() + ": cannot write (disk full?): " + std::strerror(errno));
+  if (!f.close()) fail(file, "", "cannot close");
 }
 
 Hid open_file(const std::filesystem::path& file, bool write) {

@@ -6,6 +6,7 @@
 
 #include "core/comm.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "io/archive.hpp"
 #include "test_util.hpp"
 
@@ -110,4 +111,36 @@ TEST(H5Strings, ReadsWhatHdf5Wrote) {
   big.events[0].text = std::string(100000, 'y') + "\t,\"end";
   write_catalog(dir / "big.h5", big);
   EXPECT_EQ(read_catalog(dir / "big.h5").events, big.events);
+}
+
+// save_file writes the in-memory file's own buffer; it must be byte for byte the image that
+// HDF5's H5Fget_file_image gives (what it wrote before), for a file that grew past many
+// increments of the core driver.
+TEST(H5Files, SavedBytesAreTheFileImage) {
+  test::TempDir dir;
+  const auto file = dir / "p.h5";
+  h5::Hid f = h5::create_file(file);
+  std::vector<std::int64_t> t(300000);
+  std::vector<double> v(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    t[i] = static_cast<std::int64_t>(i) * 1000;
+    v[i] = static_cast<double>(i % 97) * 0.5;
+  }
+  h5::write_column(f, "time", std::span<const std::int64_t>(t), h5::Layout{65536, 0, false}, file);
+  h5::write_column(f, "value", std::span<const double>(v), h5::Layout{}, file);
+  ASSERT_GE(H5Fflush(f, H5F_SCOPE_GLOBAL), 0);
+  const ssize_t size = H5Fget_file_image(f, nullptr, 0);
+  ASSERT_GT(size, 4 << 20);
+  std::string image(static_cast<std::size_t>(size), '\0');
+  ASSERT_EQ(H5Fget_file_image(f, image.data(), image.size()), size);
+  h5::save_file(f, file);
+  const std::string saved = read_whole_file(file);
+  ASSERT_EQ(saved.size(), image.size());
+  std::size_t first = 0, count = 0;
+  for (std::size_t i = 0; i < image.size(); ++i) if (saved[i] != image[i]) { if (!count++) first = i; }
+  EXPECT_EQ(count, 0u) << "first at " << first;
+  std::vector<double> back;
+  h5::Hid g = h5::open_file(file, false);
+  h5::read_column(g, "value", 0, static_cast<std::int64_t>(v.size()), back, file);
+  EXPECT_EQ(back, v);
 }
