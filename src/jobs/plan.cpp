@@ -183,9 +183,13 @@ Plan make_plan(const Job& job, int ranks) {
   std::vector<std::string> missions = c.missions;
   if (missions.size() == 1 && missions[0] == "*") missions = archive.missions();
   std::vector<bool> pattern_used(c.params.size(), false);
+  const KindSpec* kind = find_kind(c.kind);
   for (const auto& name : missions) {
     if (!archive.has_mission(name)) job.fail("mission", "archive " + c.archive.string() + " has no mission '" + name + "'");
-    const io::Catalog cat = archive.catalog(name);
+    // A kind that reads the live segments also selects what only they hold so far (a new
+    // parameter before its first compaction).
+    const io::Catalog cat = kind && kind->reads_live ? io::with_live_params(archive, archive.catalog(name))
+                                                     : archive.catalog(name);
     PlannedMission m{name, {}};
     for (const auto& p : with_derived(job, cat)) {
       bool selected = c.params.empty();
