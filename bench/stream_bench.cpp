@@ -10,6 +10,9 @@
 //   stream_bench compact DIR [PARAMS] [HOURS]
 //     compaction (an ingest of the segment) of a day at 1 Hz x 1,000 parameters, parsed from
 //     its file (a segment a restarted stream recovers).
+//   stream_bench alerts TELEMINE DIR [SPEED] [HOURS] [THRESHOLD]
+//     sample to alert: HOURS of a generated mission's day replayed at SPEED x real time through
+//     `telemine stream --models`, the time from the sample closing a period to its alert line.
 //   stream_bench compact-live DIR [PARAMS] [HOURS]
 //     the same day taken by the stream engine in-process, then its compaction as the stream
 //     does it: from the samples the engine kept, the file not parsed again.
@@ -360,6 +363,128 @@ int compact(const fs::path& dir, int params, int hours) {
   return 0;
 }
 
+// Runs `args` to completion; false when it fails.
+bool run_quietly(std::vector<std::string> args) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, args[0].c_str(), &fa, nullptr, argv.data(), environ) != 0) return false;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// One time step of the replay: its time and its csv-long lines.
+struct Step {
+  std::int64_t time = 0;
+  std::string lines;
+};
+
+// The samples of `mission` in [from, to) as time steps, read with `telemine get`.
+std::vector<Step> replay_steps(const std::string& telemine, const fs::path& archive, const std::string& mission,
+                               const std::string& from, const std::string& to) {
+  std::map<std::int64_t, std::string> steps;
+  FILE* info = ::popen((telemine + " info --archive " + archive.string() + " --mission " + mission + " --format csv").c_str(), "r");
+  std::vector<std::string> params;
+  char buf[4096];
+  for (bool header = true; std::fgets(buf, sizeof buf, info); header = false)
+    if (!header) params.emplace_back(buf, std::strchr(buf, ','));
+  ::pclose(info);
+  for (const auto& p : params) {
+    const std::string cmd = telemine + " get --archive " + archive.string() + " --mission " + mission + " --param " + p +
+                            " --from " + from + " --to " + to + " --format csv";
+    FILE* g = ::popen(cmd.c_str(), "r");
+    for (bool header = true; std::fgets(buf, sizeof buf, g); header = false) {
+      if (header) continue;
+      const char* comma = std::strchr(buf, ',');
+      const std::string_view time(buf, static_cast<std::size_t>(comma - buf));
+      steps[telemine::parse_time(time)].append(time).append(",").append(p).append(comma);
+    }
+    ::pclose(g);
+  }
+  std::vector<Step> out;
+  for (auto& [t, lines] : steps) out.push_back({t, std::move(lines)});
+  return out;
+}
+
+// Sample to alert: the generator's telemetry, replayed through `telemine stream --models` at
+// `speed` times real time, with models a novelty job trained on earlier days; for each alert,
+// the time from sending the sample that closed its period (the first at or after its end plus
+// the lateness) to its JSON line in --alerts.
+int alerts(const std::string& telemine, const fs::path& dir, double speed, int hours, const std::string& threshold) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path a = dir / "a", models = dir / "trained" / "models", out = dir / "alerts.jsonl";
+  const std::string lists = "AOCS_*, COMMS_*; DEP_*; IND_*; PAYLOAD_*, POWER_*; THERM_*";
+  if (!run_quietly({telemine, "generate", "--archive", a.string(), "--mission-count", "1", "--params", "24", "--days", "4",
+                    "--rate", "5s", "--seed", "9", "--quiet"}) ||
+      !run_quietly({telemine, "novelty", "--archive", a.string(), "--mission", "SYN1", "--period", "1min", "--group", lists,
+                    "--epochs", "30", "--threshold", threshold, "--train-to", "2026-01-03", "--to", "2026-01-03", "--output",
+                    (dir / "trained").string(), "--quiet"})) {
+    std::fprintf(stderr, "alerts: generating or training failed\n");
+    return 1;
+  }
+  const std::vector<Step> steps = replay_steps(telemine, a, "SYN1", "2026-01-03",
+                                                 telemine::format_time(telemine::parse_time("2026-01-03") + hours * 3600 * 1000000000LL));
+  constexpr std::int64_t kLateness = 10 * 1000000000LL;
+  Child c = spawn_with_port({telemine, "stream", "--archive", a.string(), "--mission", "LIVE", "--listen", "127.0.0.1:0",
+                             "--flush", "200ms", "--lateness", "10s", "--models", models.string(), "--alerts", out.string()});
+  const int fd = connect_to(c.port);
+  std::thread drain([&] {
+    char b[4096];
+    while (::recv(fd, b, sizeof b, 0) > 0) {
+    }
+  });
+  std::vector<Clock::time_point> sent(steps.size());
+  std::atomic<std::size_t> next{0};
+  std::thread sender([&] {
+    const auto t0 = Clock::now();
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      const auto due = t0 + std::chrono::nanoseconds(static_cast<std::int64_t>(static_cast<double>(steps[i].time - steps[0].time) / speed));
+      std::this_thread::sleep_until(due);
+      sent[i] = Clock::now();
+      next = i + 1;
+      for (std::size_t d = 0; d < steps[i].lines.size();)
+        d += static_cast<std::size_t>(::send(fd, steps[i].lines.data() + d, steps[i].lines.size() - d, 0));
+    }
+  });
+  // Each new alert line: the step that closed its period, and the time it was sent.
+  std::vector<double> lat;
+  std::string text;
+  std::size_t read = 0;
+  const auto closing_step = [&](std::int64_t end) {
+    return static_cast<std::size_t>(std::lower_bound(steps.begin(), steps.end(), end + kLateness,
+                                                     [](const Step& s, std::int64_t t) { return s.time < t; }) - steps.begin());
+  };
+  while (next < steps.size()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::ifstream in(out, std::ios::binary);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+    for (std::size_t nl; (nl = text.find('\n', read)) != std::string::npos; read = nl + 1) {
+      const auto at = text.find("\"end\":\"", read) + 7;
+      const std::size_t k = closing_step(telemine::parse_time(text.substr(at, text.find('"', at) - at)));
+      if (k < next) lat.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent[k]).count());
+    }
+  }
+  sender.join();
+  ::shutdown(fd, SHUT_WR);
+  drain.join();
+  ::close(fd);
+  stop_stream(c);
+  std::sort(lat.begin(), lat.end());
+  if (lat.empty()) return 1;
+  const auto pct = [&](double q) { return lat[std::min(lat.size() - 1, static_cast<std::size_t>(q * lat.size()))]; };
+  std::printf("%zu steps of 24 samples at %.0fx real time, 5 models of 1 min periods, --lateness 10s --flush 200ms; %zu alerts; "
+              "closing sample sent -> alert line: p50 %.0f ms, p99 %.0f ms, max %.0f ms\n",
+              steps.size(), speed, lat.size(), pct(0.5), pct(0.99), lat.back());
+  return 0;
+}
+
 }  // namespace
 
 // A day at 1 Hz x PARAMS parameters taken line by line by the engine (untimed; flushed every
@@ -407,12 +532,16 @@ int main(int argc, char** argv) {
                    argc > 6 ? argv[6] : "10s", argc > 7 && std::string(argv[7]) == "serve");
   if (mode == "compact" && argc >= 3)
     return compact(argv[2], argc > 3 ? std::stoi(argv[3]) : 1000, argc > 4 ? std::stoi(argv[4]) : 24);
+  if (mode == "alerts" && argc >= 4)
+    return alerts(argv[2], argv[3], argc > 4 ? std::stod(argv[4]) : 100, argc > 5 ? std::stoi(argv[5]) : 2,
+                  argc > 6 ? argv[6] : "sigma:1");
   if (mode == "compact-live" && argc >= 3)
     return compact_live(argv[2], argc > 3 ? std::stoi(argv[3]) : 1000, argc > 4 ? std::stoi(argv[4]) : 24);
   std::fprintf(stderr,
                "usage: stream_bench throughput TELEMINE DIR [SAMPLES] [CLIENTS]\n"
                "       stream_bench latency TELEMINE DIR [RATE] [SECONDS] [COMPACT_EVERY] [get|serve]\n"
                "       stream_bench compact DIR [PARAMS] [HOURS]\n"
-               "       stream_bench compact-live DIR [PARAMS] [HOURS]\n");
+               "       stream_bench compact-live DIR [PARAMS] [HOURS]\n"
+               "       stream_bench alerts TELEMINE DIR [SPEED] [HOURS] [THRESHOLD]\n");
   return 2;
 }

@@ -33,4 +33,19 @@ double resample_last(std::span<const TimeNs> time, std::span<const double> value
   return carry;
 }
 
+bool window_inputs(std::span<const double> values, std::vector<float>& x) {
+  std::size_t present = 0;
+  double held = NAN;
+  for (double v : values) {
+    present += !std::isnan(v);
+    if (std::isnan(held) && !std::isnan(v)) held = v;
+  }
+  if (2 * present < values.size()) return false;
+  for (double v : values) {
+    if (!std::isnan(v)) held = v;
+    x.push_back(static_cast<float>(held));
+  }
+  return true;
+}
+
 }  // namespace telemine::kernels

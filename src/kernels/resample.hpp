@@ -3,6 +3,7 @@
 /// novelty's common grid): bucket mean for numeric parameters, last value held for state ones.
 
 #include <span>
+#include <vector>
 
 #include "core/time.hpp"
 
@@ -18,5 +19,10 @@ void resample_mean(std::span<const TimeNs> time, std::span<const double> value, 
 /// Returns the value to carry into the next slice of the grid.
 double resample_last(std::span<const TimeNs> time, std::span<const double> value, TimeNs start, DurationNs step,
                      std::span<double> out, double carry);
+
+/// Appends one parameter's grid values of a window to `x` as a model reads them: its last value
+/// held over gaps (one sampled less often than the grid), from the first present one. False,
+/// and nothing appended, when fewer than half its steps are present.
+bool window_inputs(std::span<const double> values, std::vector<float>& x);
 
 }  // namespace telemine::kernels

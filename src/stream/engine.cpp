@@ -279,7 +279,8 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
     m.alerts_fd = ::open(m.o.alerts.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (m.alerts_fd < 0) throw IoError(m.o.alerts.string() + ": cannot open the alerts file: " + std::strerror(errno));
   }
-  if (!m.o.models.empty()) m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness);
+  if (!m.o.models.empty())
+    m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness, io::read_catalog(m.mission_dir / "catalog.h5").params);
   if (!m.o.stats.empty()) {
     if (m.o.stats_bucket <= 0) throw UsageError("stream: --stats-bucket must be positive");
     m.live_stats.emplace(m.o.mission, m.o.stats_bucket, m.o.lateness);

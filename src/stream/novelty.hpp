@@ -1,11 +1,12 @@
 #pragma once
 /// \file Novelty scoring of live samples with the models a novelty job saved (`telemine stream
-/// --models DIR`). Each model's period is scored as soon as it is complete (the newest sample
-/// minus the lateness has passed its end: no sample can enter it any more), with the same
-/// features, normalisation, network and threshold as the batch job that scores the same period
-/// with the same models, so that an alert carries the score the batch job gives that period.
-/// Features models with a threshold fixed at training (pot, sigma, quantile); the others are
-/// refused when the stream starts.
+/// --models DIR`). Each model's period (features) or window (window models: rows of grid
+/// values, one every window, the job's default stride) is scored as soon as it is complete (the
+/// newest sample minus the lateness has passed its end: no sample can enter it any more), with
+/// the same inputs, normalisation, network and threshold as the batch job that scores it with
+/// the same models, so that an alert carries the score the batch job gives that row. Models
+/// with a threshold fixed at training (pot, sigma, quantile); forecast models and dynamic
+/// thresholds are refused when the stream starts.
 
 #include <filesystem>
 #include <map>
@@ -23,7 +24,7 @@ namespace telemine::stream {
 struct NoveltyAlert {
   std::string model, param;  ///< the model (its group) and its parameter with the largest error share
   TimeNs start = 0, end = 0;
-  double score = 0;          ///< the period's score: above 1 is novel (novelty job's definition)
+  double score = 0;          ///< the row's score: above 1 is novel (novelty job's definition)
   std::string contributors;  ///< `A:0.71;B:0.20;(others):0.09`
 };
 /// One JSON line (with the line end): {"kind":"novelty","mission":...,"model":...,...}.
@@ -34,8 +35,10 @@ io::Event novelty_event(const NoveltyAlert& a);
 class LiveNovelty {
  public:
   /// Loads every model file of `dir` (GROUP.pt); UsageError naming the file for one that cannot
-  /// be scored online, or when there is none.
-  LiveNovelty(const std::filesystem::path& dir, const std::string& mission, DurationNs lateness);
+  /// be scored online, or when there is none. `known`: the mission's parameters so far (a state
+  /// one's grid holds its last value, as the novelty job resamples it; new ones are numeric).
+  LiveNovelty(const std::filesystem::path& dir, const std::string& mission, DurationNs lateness,
+              const std::vector<io::ParamInfo>& known);
   ~LiveNovelty();
   LiveNovelty(const LiveNovelty&) = delete;
   LiveNovelty& operator=(const LiveNovelty&) = delete;

@@ -113,23 +113,10 @@ void day_block(const Settings& set, io::ParamKind kind, const io::Series& series
   }
 }
 
-// A window holds a parameter's last value over gaps (one sampled less often than the grid),
-// from the first present one, and needs at least half its steps present; features need all four.
+// A window holds a parameter's last value over gaps and needs half its steps
+// (kernels::window_inputs); features need all four.
 bool append_inputs(ModelKind kind, std::span<const double> values, std::vector<float>& x) {
-  if (on_grid(kind)) {
-    std::size_t present = 0;
-    double held = NAN;
-    for (double v : values) {
-      present += !std::isnan(v);
-      if (std::isnan(held) && !std::isnan(v)) held = v;
-    }
-    if (2 * present < values.size()) return false;
-    for (double v : values) {
-      if (!std::isnan(v)) held = v;
-      x.push_back(static_cast<float>(held));
-    }
-    return true;
-  }
+  if (on_grid(kind)) return k::window_inputs(values, x);
   for (double v : values) {
     if (std::isnan(v)) return false;
     x.push_back(static_cast<float>(v));
