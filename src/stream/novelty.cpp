@@ -78,10 +78,10 @@ struct Model {
     const TimeNs s = day + (t - day + step() - 1) / step() * step();
     return s + span() <= day + kDay ? s : day + kDay;
   }
-  // The oldest sample the next rows can read.
-  TimeNs keep_from() const {
-    if (!window || done == kTimeMin) return done;
-    return std::any_of(state.begin(), state.end(), [](char c) { return c != 0; }) ? bucket_start(done, kDay) : done;
+  // The oldest sample of a parameter the next rows can read: a state one's grid holds its
+  // value from the day's start, a numeric one's cells are its own samples'.
+  TimeNs keep_from(bool state_param) const {
+    return window && state_param && done != kTimeMin ? bucket_start(done, kDay) : done;
   }
 };
 
@@ -91,9 +91,10 @@ struct LiveNovelty::Impl {
   std::vector<Model> models;
   std::map<std::string, io::Series, std::less<>> open;  // samples of periods not yet scored, arrival order
   std::map<std::string, std::vector<std::size_t>, std::less<>> readers;
+  std::set<std::string, std::less<>> state_params;  // the catalogue's state parameters
 
   Model load(const fs::path& file, const std::set<std::string, std::less<>>& state_params) const;
-  std::vector<io::Series> sorted_samples(const Model& m, TimeNs from, TimeNs until) const;
+  std::vector<io::Series> sorted_samples(const Model& m, TimeNs until) const;
   void score_until(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out);
   void score_windows(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out);
   bool row_of(const Model& m, const std::vector<io::Series>& sorted, TimeNs start, std::vector<float>& x) const;
@@ -159,12 +160,13 @@ bool LiveNovelty::Impl::row_of(const Model& m, const std::vector<io::Series>& so
   return true;
 }
 
-// Each parameter's samples of `m` in [from, until), sorted and merged as ingest merges them
-// (the later sample wins).
-std::vector<io::Series> LiveNovelty::Impl::sorted_samples(const Model& m, TimeNs from, TimeNs until) const {
+// Each parameter's samples of `m` the next rows can read, before `until`, sorted and merged as
+// ingest merges them (the later sample wins).
+std::vector<io::Series> LiveNovelty::Impl::sorted_samples(const Model& m, TimeNs until) const {
   std::vector<io::Series> sorted(m.params.size());
   for (std::size_t q = 0; q < m.params.size(); ++q) {
     const io::Series& all = open.find(m.params[q])->second;
+    const TimeNs from = m.keep_from(m.state[q] != 0);
     for (std::size_t i = 0; i < all.size(); ++i)
       if (all.time[i] >= from && all.time[i] < until) sorted[q].time.push_back(all.time[i]), sorted[q].value.push_back(all.value[i]);
     io::sort_and_dedupe(sorted[q].time, sorted[q].value);
@@ -191,7 +193,7 @@ void LiveNovelty::Impl::score_row(const Model& m, std::vector<float>& x, TimeNs 
 void LiveNovelty::Impl::score_until(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out) {
   if (m.window) return score_windows(m, cutoff, out);
   const TimeNs until = cutoff == kTimeMax ? kTimeMax : bucket_start(cutoff, m.unit);
-  const std::vector<io::Series> sorted = sorted_samples(m, m.done, until);
+  const std::vector<io::Series> sorted = sorted_samples(m, until);
   std::set<TimeNs> starts;
   for (const io::Series& s : sorted)
     for (const TimeNs t : s.time) starts.insert(bucket_start(t, m.unit));
@@ -205,7 +207,7 @@ void LiveNovelty::Impl::score_until(Model& m, TimeNs cutoff, std::vector<Novelty
 // novelty job resamples it (jobs/novelty/features.cpp: day_block, make_rows).
 void LiveNovelty::Impl::score_windows(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out) {
   const std::size_t np = m.params.size(), per_day = static_cast<std::size_t>(kDay / m.unit);
-  const std::vector<io::Series> sorted = sorted_samples(m, m.keep_from(), cutoff);
+  const std::vector<io::Series> sorted = sorted_samples(m, cutoff);
   const auto earliest_from = [&](TimeNs t) {  // the first sample at or after t, of any parameter
     TimeNs first = kTimeMax;
     for (const io::Series& s : sorted) {
@@ -255,7 +257,7 @@ void LiveNovelty::Impl::score_windows(Model& m, TimeNs cutoff, std::vector<Novel
 void LiveNovelty::Impl::prune() {
   for (auto& [name, s] : open) {
     TimeNs keep_from = kTimeMax;
-    for (const std::size_t i : readers[name]) keep_from = std::min(keep_from, models[i].keep_from());
+    for (const std::size_t i : readers[name]) keep_from = std::min(keep_from, models[i].keep_from(state_params.count(name) > 0));
     std::size_t kept = 0;
     for (std::size_t i = 0; i < s.size(); ++i)
       if (s.time[i] >= keep_from) s.time[kept] = s.time[i], s.value[kept] = s.value[i], ++kept;
@@ -275,10 +277,9 @@ LiveNovelty::LiveNovelty(const fs::path& dir, const std::string& mission, Durati
     if (e.path().extension() == ".pt") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   if (files.empty()) throw UsageError("--models: " + dir.string() + " holds no model (GROUP.pt, as telemine novelty saves them)");
-  std::set<std::string, std::less<>> state;
   for (const auto& p : known)
-    if (p.kind == io::ParamKind::state) state.insert(p.name);
-  for (const auto& f : files) impl_->models.push_back(impl_->load(f, state));
+    if (p.kind == io::ParamKind::state) impl_->state_params.insert(p.name);
+  for (const auto& f : files) impl_->models.push_back(impl_->load(f, impl_->state_params));
   for (std::size_t i = 0; i < impl_->models.size(); ++i)
     for (const auto& p : impl_->models[i].params) {
       impl_->readers[p].push_back(i);
