@@ -13,6 +13,7 @@
 #include "kernels/resample.hpp"
 #include "kernels/stats.hpp"
 #include "ml/autoencoder.hpp"
+#include "ml/forecast_run.hpp"
 #include "ml/forecaster.hpp"
 
 namespace telemine::stream {
@@ -62,10 +63,12 @@ struct Model {
   std::string name;
   std::vector<std::string> params;
   std::vector<char> state;  // per parameter: a state one (its grid holds the last value, from the day's start)
-  bool window = false;      // a window model (rows of grid values) rather than a features one
-  DurationNs unit = 0;      // features: the period; window: the grid step
+  bool window = false;      // rows of grid values (window and forecast models) rather than features
+  DurationNs unit = 0;      // features: the period; window, forecast: the grid step
   int width = 1, stride = 1;  // window: grid steps per row, and between rows (the job's default stride)
-  std::unique_ptr<ml::Autoencoder> net;
+  std::unique_ptr<ml::Autoencoder> net;         // features, window
+  std::unique_ptr<ml::Forecaster> forecaster;   // forecast: one row a grid step, errors of its run
+  std::unique_ptr<ml::ForecastRun> run;
   std::vector<double> mean, sd, ref_mean, ref_sd, threshold;
   // Features: every period ending at or before this is scored. Window: every row starting
   // before this is scored.
@@ -99,22 +102,25 @@ struct LiveNovelty::Impl {
   void score_windows(Model& m, TimeNs cutoff, std::vector<NoveltyAlert>& out);
   bool row_of(const Model& m, const std::vector<io::Series>& sorted, TimeNs start, std::vector<float>& x) const;
   void score_row(const Model& m, std::vector<float>& x, TimeNs start, std::vector<NoveltyAlert>& out) const;
+  void score_errors(const Model& m, std::span<const float> x, std::span<const float> err, TimeNs start,
+                    std::vector<NoveltyAlert>& out) const;
+  void score_forecasts(Model& m, std::vector<NoveltyAlert>& out) const;
   void prune();
 };
 
 Model LiveNovelty::Impl::load(const fs::path& file, const std::set<std::string, std::less<>>& state_params) const {
   std::map<std::string, std::string> texts = ml::saved_texts(file);
   const auto refuse = [&](const std::string& why) {
-    throw UsageError("--models: " + file.string() + ": " + why + "; telemine stream scores features and window models with a "
-                     "pot, sigma or quantile threshold (the others need the whole scored series or a long history: run "
-                     "telemine novelty)");
+    throw UsageError("--models: " + file.string() + ": " + why + "; telemine stream scores models with a pot, sigma or "
+                     "quantile threshold (a dynamic threshold judges the whole scored series: run telemine novelty)");
   };
-  if (texts["model"] != "features" && texts["model"] != "window") refuse("a " + texts["model"] + " model");
+  const std::string& kind = texts["model"];
+  if (kind != "features" && kind != "window" && kind != "forecast") refuse("a " + kind + " model");
   const std::string method = texts["threshold_method"].substr(0, texts["threshold_method"].find(':'));
   if (method != "pot" && method != "sigma" && method != "quantile") refuse("threshold " + texts["threshold_method"]);
   Model m;
   m.name = texts["group"];
-  m.window = texts["model"] == "window";
+  m.window = kind != "features";
   m.unit = parse_duration(texts["unit"]);
   if (m.window) m.width = m.stride = std::max(1, parse_number<int>(texts["window"]).value_or(0));
   if (m.unit <= 0 || kDay % m.unit != 0 || m.span() > kDay) throw IoError(file.string() + ": period or window does not divide a day");
@@ -129,12 +135,21 @@ Model LiveNovelty::Impl::load(const fs::path& file, const std::set<std::string, 
     m.params.push_back(p);
   }
   std::map<std::string, std::vector<double>> numbers;
-  m.net = std::make_unique<ml::Autoencoder>(ml::Autoencoder::load(file, numbers, texts));
+  int inputs = 0;
+  if (kind == "forecast") {
+    m.width = m.stride = 1;
+    m.forecaster = std::make_unique<ml::Forecaster>(ml::Forecaster::load(file, numbers, texts));
+    m.run = std::make_unique<ml::ForecastRun>(*m.forecaster, m.unit);
+    inputs = m.forecaster->shape().inputs;
+  } else {
+    m.net = std::make_unique<ml::Autoencoder>(ml::Autoencoder::load(file, numbers, texts));
+    inputs = m.net->inputs();
+  }
   m.mean = numbers["norm_mean"], m.sd = numbers["norm_sd"];
   m.ref_mean = numbers["ref_mean"], m.ref_sd = numbers["ref_sd"], m.threshold = numbers["threshold"];
   const std::size_t np = m.params.size(), per = m.window ? static_cast<std::size_t>(m.width) : kFeatures;
-  if (np == 0 || m.net->inputs() != static_cast<int>(np * per) || m.mean.size() != np * per || m.threshold.size() != np)
-    throw IoError(file.string() + ": not a complete " + texts["model"] + " model (" + std::to_string(np) + " parameters)");
+  if (np == 0 || inputs != static_cast<int>(np * per) || m.mean.size() != np * per || m.threshold.size() != np)
+    throw IoError(file.string() + ": not a complete " + kind + " model (" + std::to_string(np) + " parameters)");
   return m;
 }
 
@@ -176,10 +191,16 @@ std::vector<io::Series> LiveNovelty::Impl::sorted_samples(const Model& m, TimeNs
 
 // One complete row of `m` starting at `start` (inputs not yet normalised): an alert if novel.
 void LiveNovelty::Impl::score_row(const Model& m, std::vector<float>& x, TimeNs start, std::vector<NoveltyAlert>& out) const {
-  const std::size_t np = m.params.size();
   kernels::normalise(x, m.mean, m.sd);
   std::vector<float> err(x.size(), 0.0f);
   m.net->errors(x, err);
+  score_errors(m, x, err, start, out);
+}
+
+// A row's score from its normalised inputs and their errors, as the novelty job scores it.
+void LiveNovelty::Impl::score_errors(const Model& m, std::span<const float> x, std::span<const float> err, TimeNs start,
+                                     std::vector<NoveltyAlert>& out) const {
+  const std::size_t np = m.params.size();
   const kernels::ParameterErrors e = kernels::parameter_errors(x, err, static_cast<int>(x.size()), np, m.mean, m.sd, false, 0);
   std::vector<double> score_q, score;
   kernels::row_scores(e.mse, np, m.ref_mean, m.ref_sd, m.threshold, score_q, score);
@@ -187,6 +208,20 @@ void LiveNovelty::Impl::score_row(const Model& m, std::vector<float>& x, TimeNs 
   const std::vector<double> weight(e.share.begin(), e.share.end());
   const auto top = kernels::contributor_percents(weight);
   out.push_back({m.name, m.params[top.front().first], start, start + m.span(), score[0], kernels::contributors_text(top, m.params)});
+}
+
+// The forecast model's rows that have their forecast now: each target's error, the other
+// inputs (command flags) read and never scored, as jobs/novelty/detector.cpp scores them.
+void LiveNovelty::Impl::score_forecasts(Model& m, std::vector<NoveltyAlert>& out) const {
+  const ml::ForecastRun::Scored s = m.run->take();
+  const auto& targets = m.forecaster->shape().targets;
+  const std::size_t np = m.params.size(), nt = targets.size();
+  std::vector<float> err(np);
+  for (std::size_t i = 0; i < s.time.size(); ++i) {
+    std::fill(err.begin(), err.end(), 0.0f);
+    for (std::size_t q = 0; q < nt; ++q) err[static_cast<std::size_t>(targets[q])] = s.error[i * nt + q];
+    score_errors(m, std::span<const float>(s.x).subspan(i * np, np), err, s.time[i], out);
+  }
 }
 
 // The periods of `m` that end by `cutoff` and hold samples, in time order.
@@ -248,9 +283,15 @@ void LiveNovelty::Impl::score_windows(Model& m, TimeNs cutoff, std::vector<Novel
     bool complete = true;
     for (std::size_t q = 0; q < np && complete; ++q)
       complete = kernels::window_inputs(std::span<const double>(grid[q]).subspan(at, static_cast<std::size_t>(m.width)), x);
-    if (complete) score_row(m, x, s, out);
+    if (complete && m.run) {
+      kernels::normalise(x, m.mean, m.sd);
+      m.run->add(s, x);
+    } else if (complete) {
+      score_row(m, x, s, out);
+    }
     m.done = s + m.step();
   }
+  if (m.run) score_forecasts(m, out);
 }
 
 // Samples every model reading them has scored are dropped.

@@ -1,12 +1,13 @@
 #pragma once
 /// \file Novelty scoring of live samples with the models a novelty job saved (`telemine stream
-/// --models DIR`). Each model's period (features) or window (window models: rows of grid
-/// values, one every window, the job's default stride) is scored as soon as it is complete (the
-/// newest sample minus the lateness has passed its end: no sample can enter it any more), with
-/// the same inputs, normalisation, network and threshold as the batch job that scores it with
-/// the same models, so that an alert carries the score the batch job gives that row. Models
-/// with a threshold fixed at training (pot, sigma, quantile); forecast models and dynamic
-/// thresholds are refused when the stream starts.
+/// --models DIR`). Each model's row is scored as soon as it is complete (the newest sample minus
+/// the lateness has passed its end: no sample can enter it any more): a features model's period,
+/// a window model's window (one every window, the job's default stride), a forecast model's grid
+/// step (its forecast read from the rows since its chunk's history, ml/forecast_run.hpp). The
+/// inputs, normalisation, network and threshold are the batch job's, so that an alert carries
+/// the score the batch job gives that row with the same models. Models with a threshold fixed
+/// at training (pot, sigma, quantile); dynamic thresholds, which judge the whole scored series,
+/// are refused when the stream starts.
 
 #include <filesystem>
 #include <map>

@@ -101,6 +101,17 @@ tm stream --archive "$A" --mission LIVEN --input - --models "$WORK/win/models" -
 ! cmp -s <(cut -d, -f3- "$WORK/salerts.jsonl") <(cut -d, -f3- "$WORK/nalerts.jsonl") || fail "state parameters made no difference"
 pass "window models over state parameters: the same rows and scores as the batch job"
 
+# Forecast models (Hundman et al.'s LSTM, one row a grid step): each row scored once its
+# grid step is complete, from the rows since its chunk's history, as the batch job's runs.
+mp 2 novelty --archive "$A" --mission SYN1 --model forecast --grid 1min --history 30 --chunk 10 --hidden 8,8 --epochs 2 \
+  --group "$LISTS" --threshold pot:0.01 --train-to 2026-01-05 --to 2026-01-05 --output "$WORK/fc" --quiet > /dev/null 2>&1 \
+  || fail "forecast training"
+tm stream --archive "$A" --mission LIVEF --input - --models "$WORK/fc/models" --alerts "$WORK/falerts.jsonl" \
+  < "$WORK/replay.csv" > /dev/null 2> "$WORK/fstream.err" || fail "stream, forecast models: $(cat "$WORK/fstream.err")"
+[ -s "$WORK/falerts.jsonl" ] || fail "no forecast alert: $(cat "$WORK/fstream.err")"
+same_as_batch LIVEF "$WORK/fc/models" "$WORK/falerts.jsonl"
+pass "forecast models: $(wc -l < "$WORK/falerts.jsonl") novel grid steps alerted, the same rows and scores as the batch job"
+
 # What the stream cannot score online is refused when it starts, naming the file.
 mp 2 novelty --archive "$A" --mission SYN1 --period 10min --group "$LISTS" --epochs 5 --threshold ndt:0.13 \
   --train-to 2026-01-05 --to 2026-01-05 --output "$WORK/ndt" --quiet > /dev/null 2>&1
