@@ -57,7 +57,7 @@ int cmd_stream(const Comm& comm, const std::vector<std::string>& args) {
       ("compact-every", po::value(&every)->default_value("10min"), "compaction interval (also when a day closes, and at the end)")
       ("slice", po::value(&slice)->default_value("1d"), "partition length for a new mission (1d, 1h)")
       ("alerts", po::value(&alerts), "out-of-limit alerts (telemine limits) as JSON lines to FILE (- : stdout)")
-      ("models", po::value(&models), "a novelty job's models folder: each model's periods scored as they complete, novel ones alerted")
+      ("models", po::value(&models), "a novelty job's models folder: each model's rows (periods, windows, grid steps) scored as they complete, novel ones alerted")
       ("stats", po::value(&stats), "per-bucket statistics of every parameter, kept as samples arrive, as JSON lines to FILE (- : stdout) when a bucket completes")
       ("stats-bucket", po::value(&stats_bucket)->default_value("1min"), "the bucket width of --stats");
   po::variables_map vm;
