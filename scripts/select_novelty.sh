@@ -24,6 +24,8 @@
 # length": its false detections multiplied by the ratio of the folder's test rows to the
 # validation's scored rows (one anomaly a channel kept). Only the test split's row count is
 # read, never its values or labels; LENGTH_RATIO=R sets the ratio instead (1 without a test/).
+# MARGIN=R: no injected anomaly in the first R held-out rows (default 30; 250, a forecaster's
+# history, so that it is not judged on rows it cannot forecast).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 T="${TELEMINE:-$here/build/telemine}"
@@ -34,7 +36,8 @@ MPI=(mpirun -np 2 --bind-to none)
 [ "$(id -u)" -ne 0 ] || MPI+=(--allow-run-as-root)
 
 for s in $seeds; do
-  [ -d "$work/val$s" ] || /usr/bin/python3 "$here/scripts/telemanom_validation.py" "$src" "$work/val$s" --seed "$s"
+  [ -d "$work/val$s" ] || /usr/bin/python3 "$here/scripts/telemanom_validation.py" "$src" "$work/val$s" --seed "$s" \
+    --margin "${MARGIN:-30}"
   [ -d "$work/arch$s" ] || "$T" ingest --archive "$work/arch$s" --mission SMAP --format telemanom \
     --input "$work/val$s" --quiet > /dev/null
 done

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Builds a validation set, in the telemanom layout, from the train split alone.
 
-Usage: telemanom_validation.py IN OUT [--seed N] [--holdout F]
+Usage: telemanom_validation.py IN OUT [--seed N] [--holdout F] [--margin R]
 
 IN is a telemanom folder (train/, test/, labeled_anomalies.csv: NASA SMAP or MSL). For each
 channel, OUT/train/ gets the first (1 - F) of its train rows and OUT/test/ the last F, with one
@@ -14,7 +14,10 @@ The anomaly kinds are the generic ones of the literature, not shaped after SMAP'
 a spike of 1-3 rows (point), and over 50-200 rows a level shift, a stuck value, a noise burst
 or a drift (contextual). Sizes are multiples of the channel's spread on its train rows (with a
 floor for constant channels), values stay within [-1, 1] as in the scaled data, and a kind
-that would change nothing (a stuck value on a constant stretch) is not drawn.
+that would change nothing (a stuck value on a constant stretch) is not drawn. An anomaly starts
+at least R rows into the held-out rows (--margin, default 30, at most a quarter of them): a
+forecaster reads `history` rows before its first forecast, which a real test split of 8,000
+rows can spare and a held-out third of 950 cannot.
 """
 import argparse
 import os
@@ -28,7 +31,7 @@ def spread(x):
     return max(float(np.std(x)), 0.05)
 
 
-def inject(x, rng, s):
+def inject(x, rng, s, margin=30):
     """Injects one anomaly into x (a copy of column 0 of the held-out rows); returns its
     kind, class and inclusive row range."""
     n = len(x)
@@ -37,8 +40,10 @@ def inject(x, rng, s):
         kind = kinds[rng.integers(len(kinds))]
         length = int(rng.integers(1, 4)) if kind == "spike" else int(rng.integers(50, 201))
         length = min(length, n // 2)
-        # Keep clear of both ends: a window model needs context on either side.
-        lo, hi = min(30, n // 4), max(min(30, n // 4) + 1, n - length - min(30, n // 4))
+        # Keep clear of both ends: a window model needs context on either side, a forecaster
+        # its history before.
+        lo = min(margin, n // 4)
+        hi = max(lo + 1, n - length - min(30, n // 4))
         start = int(rng.integers(lo, hi))
         end = start + length - 1
         seg = x[start:end + 1]
@@ -71,6 +76,7 @@ def main():
     ap.add_argument("output")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--holdout", type=float, default=1 / 3, help="share of the train rows held out (default 1/3)")
+    ap.add_argument("--margin", type=int, default=30, help="rows before an anomaly may start (default 30)")
     a = ap.parse_args()
     if not 0 < a.holdout < 1:
         sys.exit(f"{sys.argv[0]}: --holdout must be between 0 and 1, got {a.holdout}")
@@ -96,7 +102,7 @@ def main():
             sys.exit(f"{sys.argv[0]}: {path}: expected at least 60 rows of a 2-d array, got shape {data.shape}")
         cut = int(round(data.shape[0] * (1 - a.holdout)))
         train, test = data[:cut].copy(), data[cut:].copy()
-        kind, cls, start, end = inject(test[:, 0], rng, spread(train[:, 0]))
+        kind, cls, start, end = inject(test[:, 0], rng, spread(train[:, 0]), a.margin)
         np.save(os.path.join(tmp, "train", chan + ".npy"), train)
         np.save(os.path.join(tmp, "test", chan + ".npy"), test)
         rows.append(f'{chan},VALIDATION,"[[{start}, {end}]]",[{cls}],{len(test)},{kind}')
