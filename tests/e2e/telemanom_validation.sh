@@ -33,6 +33,16 @@ for r in rows:
 EOF
 pass "train rows kept, test rows changed only inside their labels"
 
+# --margin: no anomaly starts in the first rows a forecaster reads as history.
+/usr/bin/python3 "$V" "$WORK/smap" "$WORK/m" --seed 7 --margin 250 > /dev/null
+/usr/bin/python3 - "$WORK/m/labeled_anomalies.csv" <<'EOF' || fail "--margin 250: an anomaly starts too early"
+import csv, json, sys
+for r in csv.DictReader(open(sys.argv[1])):
+    (a, b), = json.loads(r["anomaly_sequences"])
+    assert a >= min(250, int(r["num_values"]) // 4), (r["chan_id"], a)
+EOF
+pass "--margin keeps the first rows free of anomalies"
+
 mp 2 ingest --archive "$WORK/a" --mission VAL --format telemanom --input "$WORK/v" --quiet > /dev/null
 events=$(tm info --archive "$WORK/a" --mission VAL | grep -c "^anomaly ")
 [ "$events" -eq 54 ] || fail "expected 54 injected events, got $events"
