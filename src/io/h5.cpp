@@ -114,7 +114,9 @@ std::span<const char> core_image(hid_t f, const std::filesystem::path& file) {
   void* handle = nullptr;
   check_status(H5Fget_vfd_handle(f, H5P_DEFAULT, &handle), file, "", "cannot get the file image");
   const char* mem = handle ? *static_cast<const char* const*>(handle) : nullptr;
-  if (mem == nullptr && size > 0) fail(file, "", "cannot get the file image");
+  hsize_t held = 0;  // the buffer's size: at least the image's after a flush
+  check_status(H5Fget_filesize(f, &held), file, "", "cannot get the file image size");
+  if ((mem == nullptr && size > 0) || held < static_cast<hsize_t>(size)) fail(file, "", "cannot get the file image");
   return {mem, static_cast<std::size_t>(size)};
 }
 
