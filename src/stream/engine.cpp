@@ -143,7 +143,7 @@ class StreamEngine::Impl {
   void close_periods();
   void close_all_periods();
   void keep(std::string_view param, TimeNs t, double v);
-  void open_mission();
+  io::Catalog open_mission();
   void check_limits(std::string_view param, TimeNs t, double v);
   void write_alerts();
   void rotate();
@@ -154,19 +154,20 @@ class StreamEngine::Impl {
 };
 
 // Creates the mission when new (an empty catalogue), so that readers find it from the first
-// sample on; otherwise takes its slice and newest sample time from the catalogue.
-void StreamEngine::Impl::open_mission() {
+// sample on; otherwise takes its slice and newest sample time from the catalogue (returned).
+io::Catalog StreamEngine::Impl::open_mission() {
   const fs::path cat = mission_dir / "catalog.h5";
   if (!fs::exists(cat)) {
     const Comm local = Comm::local();
     io::MissionWriter w = io::MissionWriter::open(o.archive, o.mission, local, {o.slice});
     w.commit();
   }
-  const io::Catalog c = io::read_catalog(cat);
+  io::Catalog c = io::read_catalog(cat);
   slice = c.slice;
   limits = read_limits(c);
   for (const auto& p : c.partitions)
     if (p.samples > 0) newest = std::max(newest, p.last_time);
+  return c;
 }
 
 void StreamEngine::Impl::check_limits(std::string_view param, TimeNs t, double v) {
@@ -267,7 +268,7 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
   const Recovered r = recover_segments(m.mission_dir);
   if (r.torn_bytes > 0)
     log::info("stream: cut " + std::to_string(r.torn_bytes) + " bytes of an unacknowledged last line from the segments");
-  m.open_mission();
+  const io::Catalog catalog = m.open_mission();
   m.newest = std::max(m.newest, r.newest);
   m.counts.recovered = r.samples;
   m.active_number = r.next_number;
@@ -280,7 +281,7 @@ StreamEngine::StreamEngine(StreamOptions options) : impl_(std::make_unique<Impl>
     if (m.alerts_fd < 0) throw IoError(m.o.alerts.string() + ": cannot open the alerts file: " + std::strerror(errno));
   }
   if (!m.o.models.empty())
-    m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness, io::read_catalog(m.mission_dir / "catalog.h5").params);
+    m.novelty = std::make_unique<LiveNovelty>(m.o.models, m.o.mission, m.o.lateness, catalog.params);
   if (!m.o.stats.empty()) {
     if (m.o.stats_bucket <= 0) throw UsageError("stream: --stats-bucket must be positive");
     m.live_stats.emplace(m.o.mission, m.o.stats_bucket, m.o.lateness);
